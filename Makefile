@@ -1,0 +1,47 @@
+# Tideline developer commands. Set up and run:  make run      Set up and test:  make test
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+MAKEFLAGS += --no-print-directory
+
+VENV := .venv/bin
+
+.PHONY: setup setup-dev services run test lint format migrations-check bench
+
+setup:
+	scripts/setup
+
+setup-dev:
+	scripts/setup --dev
+
+services:
+	scripts/services
+
+# Local demo: SQLite at ./db.sqlite3 and jobs in-process, whatever the shell has exported.
+RUN_ENV := env -u DATABASE_URL -u REDIS_URL DEBUG=true TIDELINE_REQUIRE_MFA=false
+
+run: setup
+	$(RUN_ENV) $(VENV)/python manage.py migrate --noinput
+	$(RUN_ENV) $(VENV)/python manage.py seed_demo
+	$(RUN_ENV) $(VENV)/python manage.py runserver 127.0.0.1:8000
+
+# Any non-zero pytest exit fails the target, including 5 ("no tests collected").
+test: setup-dev
+	scripts/services
+	$(MAKE) lint
+	$(MAKE) migrations-check
+	scripts/pytest -n 2
+
+lint:
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+
+format:
+	$(VENV)/ruff format .
+	$(VENV)/ruff check --fix .
+
+# Same environment as the tests, so settings resolve exactly as they do under pytest.
+migrations-check:
+	source scripts/test-env && $(VENV)/python manage.py makemigrations --check --dry-run
+
+bench:
+	$(VENV)/python -m bench

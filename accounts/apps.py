@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class AccountsConfig(AppConfig):
+    default = True
+    name = "accounts"
+    verbose_name = "Accounts and access"
+
+
+class TidelineAdminConfig(admin_apps.AdminConfig):
+    """Django admin, using Tideline's sign-in and second factor."""
+
+    default = False
+    default_site = "accounts.admin_site.TidelineAdminSite"
