@@ -1,0 +1,64 @@
+"""Who may see and act on a perpetrator's case (registered with accounts.policy).
+
+Visible when: the user is a case manager or supervisor in the owning team (unless the case
+is restricted), is the allocated case manager or supervisor, holds a direct object grant,
+or has unexpired break-glass access. Nothing else opens a case: not admin, not superuser,
+not a model-wide permission.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts import policy
+from accounts.models import Role
+from casework.models import BreakGlassAccess, Case, CaseUserObjectPermission
+
+CASE_TEAM_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR)
+
+# Actions beyond viewing.
+EDIT = policy.EDIT
+ALLOCATE = "allocate"
+APPROVE_CLOSURE = "approve_closure"
+GRANT = "grant"
+
+
+def granted_case_ids(user, codename: str = "view_case"):
+    return CaseUserObjectPermission.objects.filter(user=user, permission__codename=codename).values(
+        "content_object_id"
+    )
+
+
+class CaseRule:
+    def visible(self, user):
+        team_ids = user.team_ids(*CASE_TEAM_ROLES)
+        return Case.objects.filter(
+            Q(team_id__in=team_ids, restricted=False)
+            | Q(case_manager=user)
+            | Q(supervisor=user)
+            | Q(pk__in=granted_case_ids(user))
+            | Q(
+                pk__in=BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
+                    "case_id"
+                )
+            )
+        )
+
+    def allows(self, user, action: str, case: Case) -> bool:
+        supervises_team = case.team_id in user.team_ids(Role.SUPERVISOR)
+        if action in (ALLOCATE, APPROVE_CLOSURE, GRANT):
+            return supervises_team or case.supervisor_id == user.pk
+        if action == EDIT:
+            return (
+                case.case_manager_id == user.pk
+                or case.supervisor_id == user.pk
+                or supervises_team
+                or CaseUserObjectPermission.objects.filter(
+                    user=user, content_object=case, permission__codename="change_case"
+                ).exists()
+            )
+        return False
+
+
+policy.register(Case, CaseRule())

@@ -1,0 +1,448 @@
+"""Risk flags: the service API the risk rules use, and the reads the inbox uses.
+
+A rule (casework.jobs, and `flag_rules.py` in victims, panels and referrals) is two plain
+functions: `candidates(today)`, ONE set-based query over an indexed date window returning ids,
+and `raise_flags(ids, today)`, which builds FlagSpecs for a batch of those ids and calls
+`flags_raise`. The daily scan runs every rule's candidates and hands the ids to Celery in
+batches of BATCH_SIZE; an event (a new incident, a breach, a new partner) runs the rules
+registered for it on that one id. Because rules re-check their whole window each day, an event
+whose job was lost (Redis down) is still flagged by the next scan.
+
+Flag text is built from safe fields only. Victim-side flags (audience VICTIM) go only to the
+victim's IDVA team and may name the victim; every other flag refers to a victim by
+`VictimLink.safe_label` ("Ex-partner, victim 2"). No flag, email, task argument or log line
+carries a victim's location or contact details.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+
+from accounts import audit
+from accounts.models import AuditEvent, Membership, Role, User
+from casework.models import Case, FlagAudience, FlagKind, FlagRecipient, RiskFlag
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+
+
+def escalation_working_days() -> int:
+    return int(getattr(settings, "TIDELINE_FLAG_ESCALATION_WORKING_DAYS", 2))
+
+
+# --- What a rule produces ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    reason: str
+    team_id: int | None = None
+
+
+@dataclass
+class FlagSpec:
+    kind: str
+    subject_key: str
+    trigger_date: datetime.date
+    title: str
+    why: str
+    todo: str
+    audience: str = FlagAudience.CASE
+    case_id: int | None = None
+    victim_id: int | None = None
+    url: str = ""
+    recipients: list[Recipient] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str, datetime.date]:
+        return (self.kind, self.subject_key, self.trigger_date)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A risk rule. `event` names the change that also runs it at once ("incident", ...)."""
+
+    key: str
+    candidates: Callable[[datetime.date], Iterable[int]]
+    raise_flags: Callable[[list[int], datetime.date], int]
+    event: str = ""
+    description: str = ""
+
+
+_rules: dict[str, Rule] = {}
+_discovered = False
+
+
+def register(rule: Rule) -> Rule:
+    _rules[rule.key] = rule
+    return rule
+
+
+def rules() -> list[Rule]:
+    """Every registered rule: casework's own and those in other apps' flag_rules.py."""
+    global _discovered
+    if not _discovered:
+        import casework.jobs  # noqa: F401  (registers casework's rules)
+
+        autodiscover_modules("flag_rules")
+        _discovered = True
+    return list(_rules.values())
+
+
+def rule(key: str) -> Rule:
+    rules()
+    return _rules[key]
+
+
+def batches(ids: Iterable[int], size: int = BATCH_SIZE) -> Iterator[list[int]]:
+    batch: list[int] = []
+    for pk in ids:
+        batch.append(pk)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def rule_run(key: str, *, today: datetime.date) -> int:
+    """Run one rule over its whole window, in process (tests and the demo call this)."""
+    found = rule(key)
+    return sum(found.raise_flags(batch, today) for batch in batches(found.candidates(today)))
+
+
+def flags_after_event(event: str, pk: int, *, today: datetime.date | None = None) -> int:
+    """Run every rule registered for `event` on the one record that just changed."""
+    today = today or timezone.localdate()
+    return sum(found.raise_flags([pk], today) for found in rules() if found.event == event)
+
+
+def flags_after_incident(incident_id: int, *, today: datetime.date | None = None) -> int:
+    return flags_after_event("incident", incident_id, today=today)
+
+
+def flags_after_new_partner(notice_id: int, *, today: datetime.date | None = None) -> int:
+    return flags_after_event("new_partner", notice_id, today=today)
+
+
+def flags_after_breach(breach_id: int, *, today: datetime.date | None = None) -> int:
+    return flags_after_event("breach", breach_id, today=today)
+
+
+# --- Raising ------------------------------------------------------------------------------------
+
+
+def flags_raise(specs: Iterable[FlagSpec]) -> int:
+    """Create the flags that do not exist yet, and their recipients. Returns how many were new.
+
+    Safe to call twice or from two workers at once: the unique constraint on (kind,
+    subject_key, trigger_date) and on (flag, user) makes every insert ON CONFLICT DO NOTHING.
+    Recipients of a flag that already existed are topped up (a crash between the two inserts,
+    or a newly allocated IDVA, loses nothing); nobody is ever added twice.
+    """
+    unique: dict[tuple, FlagSpec] = {}
+    for spec in specs:
+        unique.setdefault(spec.key, spec)
+    if not unique:
+        return 0
+    matching = Q()
+    for kind, subject_key, trigger_date in unique:
+        matching |= Q(kind=kind, subject_key=subject_key, trigger_date=trigger_date)
+    with transaction.atomic():
+        existing = set(RiskFlag.objects.filter(matching).values_list("kind", "subject_key", "trigger_date"))
+        RiskFlag.objects.bulk_create(
+            [
+                RiskFlag(
+                    kind=spec.kind,
+                    audience=spec.audience,
+                    subject_key=spec.subject_key,
+                    trigger_date=spec.trigger_date,
+                    case_id=spec.case_id,
+                    victim_id=spec.victim_id,
+                    title=spec.title[:300],
+                    why=spec.why,
+                    todo=spec.todo,
+                    url=spec.url[:300],
+                )
+                for key, spec in unique.items()
+                if key not in existing
+            ],
+            ignore_conflicts=True,
+        )
+        ids = {
+            (kind, subject_key, trigger_date): pk
+            for pk, kind, subject_key, trigger_date in RiskFlag.objects.filter(matching).values_list(
+                "pk", "kind", "subject_key", "trigger_date"
+            )
+        }
+        FlagRecipient.objects.bulk_create(
+            [
+                FlagRecipient(
+                    flag_id=ids[key],
+                    user_id=recipient.user_id,
+                    team_id=recipient.team_id,
+                    reason=recipient.reason,
+                )
+                for key, spec in unique.items()
+                if key in ids
+                for recipient in _one_per_user(spec.recipients)
+            ],
+            ignore_conflicts=True,
+        )
+    return len([key for key in unique if key not in existing])
+
+
+def _one_per_user(recipients: list[Recipient]) -> list[Recipient]:
+    seen: dict[int, Recipient] = {}
+    for recipient in recipients:
+        seen.setdefault(recipient.user_id, recipient)
+    return list(seen.values())
+
+
+# --- Who receives what ------------------------------------------------------------------------
+
+
+def team_members(team_ids: Iterable[int], roles: Iterable[str]) -> dict[int, list[int]]:
+    """Active members of each team in the given roles: {team_id: [user_id, ...]} (one query)."""
+    members: dict[int, list[int]] = defaultdict(list)
+    rows = Membership.objects.filter(
+        team_id__in=set(team_ids), role__in=list(roles), active=True, user__is_active=True
+    ).values_list("team_id", "user_id")
+    for team_id, user_id in rows.order_by("team_id", "user_id"):
+        if user_id not in members[team_id]:
+            members[team_id].append(user_id)
+    return members
+
+
+def case_recipients(cases: Iterable[Case]) -> dict[int, list[Recipient]]:
+    """The perpetrator's side of each case: case manager and supervisor (the team's, if none named)."""
+    cases = list(cases)
+    supervisors = team_members({case.team_id for case in cases}, [Role.SUPERVISOR])
+    result = {}
+    for case in cases:
+        recipients = []
+        if case.case_manager_id:
+            recipients.append(Recipient(case.case_manager_id, "You are the case manager", case.team_id))
+        if case.supervisor_id:
+            recipients.append(Recipient(case.supervisor_id, "You supervise this case", case.team_id))
+        else:
+            recipients += [
+                Recipient(user_id, "You supervise the case team", case.team_id)
+                for user_id in supervisors.get(case.team_id, [])
+            ]
+        result[case.pk] = recipients
+    return result
+
+
+def area_agency_reps(area_ids: Iterable[int], organisation_kind: str) -> dict[int, list[tuple[int, int]]]:
+    """Agency representatives of one kind of agency (e.g. police) per area: {area_id: [(user, team)]}."""
+    reps: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    rows = Membership.objects.filter(
+        team__area_id__in=set(area_ids),
+        team__organisation__kind=organisation_kind,
+        role=Role.AGENCY_REP,
+        active=True,
+        user__is_active=True,
+    ).values_list("team__area_id", "user_id", "team_id")
+    for area_id, user_id, team_id in rows.order_by("team__area_id", "user_id"):
+        reps[area_id].append((user_id, team_id))
+    return reps
+
+
+def safe_url(name: str, *args) -> str:
+    """A path to act on, or "" while the page does not exist (apps arrive independently)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def long_date(value: datetime.date) -> str:
+    return f"{value:%-d %B %Y}"
+
+
+# --- Acknowledgement and escalation -----------------------------------------------------------
+
+
+def working_days_before(day: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days (Monday to Friday) before `day`."""
+    while days > 0:
+        day -= datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+@transaction.atomic
+def flag_acknowledge(*, recipient: FlagRecipient, note: str, actor: User) -> FlagRecipient:
+    """Mark the actor's own copy of a flag as acknowledged, with what they did about it.
+
+    Compare-and-swap: a second acknowledgement (another tab, a double click) changes nothing.
+    """
+    if recipient.user_id != actor.pk:
+        raise PermissionError("Only the person a flag was sent to can acknowledge it.")
+    now = timezone.now()
+    changed = FlagRecipient.objects.filter(pk=recipient.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=now, acknowledged_note=note
+    )
+    if changed:
+        audit.record(
+            None, AuditEvent.Action.UPDATE, recipient.flag, user=actor, purpose="Acknowledged a risk flag"
+        )
+    recipient.refresh_from_db()
+    return recipient
+
+
+def flags_escalate(*, now: datetime.datetime | None = None) -> int:
+    """Send flags left unacknowledged for N working days to the supervisors of the recipient's team.
+
+    Escalation stays inside the team the flag was sent through, so a victim-side flag only
+    ever reaches the IDVA team's supervisor. Each copy escalates once; copies that were
+    themselves escalations do not escalate again. Returns how many copies escalated.
+    """
+    now = now or timezone.now()
+    cutoff = working_days_before(timezone.localdate(now), escalation_working_days())
+    created_before = timezone.make_aware(
+        datetime.datetime.combine(cutoff + datetime.timedelta(days=1), datetime.time.min)
+    )
+    with transaction.atomic():
+        due = list(
+            FlagRecipient.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                acknowledged_at__isnull=True,
+                escalated_at__isnull=True,
+                escalated_from__isnull=True,
+                created_at__lt=created_before,
+            )
+            .select_related("user")
+            .order_by("created_at")[:BATCH_SIZE]
+        )
+        if not due:
+            return 0
+        supervisors = team_members({r.team_id for r in due if r.team_id}, [Role.SUPERVISOR])
+        days = escalation_working_days()
+        FlagRecipient.objects.bulk_create(
+            [
+                FlagRecipient(
+                    flag_id=copy.flag_id,
+                    user_id=supervisor_id,
+                    team_id=copy.team_id,
+                    reason=f"Escalated: {copy.user.full_name} has not acknowledged it within {days} working days",
+                    escalated_from=copy,
+                )
+                for copy in due
+                for supervisor_id in supervisors.get(copy.team_id, [])
+                if supervisor_id != copy.user_id
+            ],
+            ignore_conflicts=True,
+        )
+        FlagRecipient.objects.filter(pk__in=[r.pk for r in due]).update(escalated_at=now)
+    return len(due)
+
+
+# --- Email: only that there is something to see ---------------------------------------------------
+
+EMAIL_SUBJECT = "New risk flags in Tideline"
+
+
+def email_body(count: int) -> str:
+    noun = "risk flag" if count == 1 else "risk flags"
+    link = settings.TIDELINE_BASE_URL.rstrip("/") + reverse("casework:flags")
+    return (
+        f"You have {count} new {noun} in Tideline.\n\n"
+        f"Sign in to see them: {link}\n\n"
+        "For safety this email never contains names or details."
+    )
+
+
+def flags_notify(*, user_ids: Iterable[int] | None = None) -> int:
+    """Email each person with new, unacknowledged flags once. Returns how many emails were sent.
+
+    Compare-and-swap per person (mark as notified, then send in the same transaction): two
+    runs at once send one email, and a failed send leaves the flags to be notified next time.
+    """
+    pending = FlagRecipient.objects.filter(notified_at__isnull=True, acknowledged_at__isnull=True)
+    if user_ids is not None:
+        pending = pending.filter(user_id__in=list(user_ids))
+    sent = 0
+    for user in User.objects.filter(pk__in=pending.values("user_id"), is_active=True).only("pk", "email"):
+        with transaction.atomic():
+            count = FlagRecipient.objects.filter(
+                user=user, notified_at__isnull=True, acknowledged_at__isnull=True
+            ).update(notified_at=timezone.now())
+            if count:
+                send_mail(EMAIL_SUBJECT, email_body(count), None, [user.email])
+                sent += 1
+    logger.info("risk flag emails sent: %d", sent)
+    return sent
+
+
+# --- Reads for the inbox and the case page ------------------------------------------------------
+
+
+class Status:
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    ALL = "all"
+    CHOICES = [(OPEN, "Not acknowledged"), (ACKNOWLEDGED, "Acknowledged"), (ALL, "All")]
+
+
+def flag_copies_visible_to(user) -> QuerySet[FlagRecipient]:
+    """The user's own copies, and for supervisors every copy sent through a team they supervise."""
+    return FlagRecipient.objects.filter(Q(user=user) | Q(team_id__in=user.team_ids(Role.SUPERVISOR)))
+
+
+def flag_inbox(
+    user, *, status: str = Status.OPEN, kind: str = "", team: bool = False
+) -> QuerySet[FlagRecipient]:
+    copies = flag_copies_visible_to(user) if team else FlagRecipient.objects.filter(user=user)
+    if status == Status.OPEN:
+        copies = copies.filter(acknowledged_at__isnull=True)
+    elif status == Status.ACKNOWLEDGED:
+        copies = copies.filter(acknowledged_at__isnull=False)
+    if kind:
+        copies = copies.filter(flag__kind=kind)
+    return copies.select_related("flag", "user").order_by("-created_at", "-id")
+
+
+def open_flag_count(user) -> int:
+    return FlagRecipient.objects.filter(user=user, acknowledged_at__isnull=True).count()
+
+
+def get_flag_copy_for_user(user, pk: int, *, acknowledge: bool = False) -> FlagRecipient:
+    """404 when the copy is not visible to `user`; 403 when asked to acknowledge someone else's."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    copy = flag_copies_visible_to(user).select_related("flag", "user").filter(pk=pk).first()
+    if copy is None:
+        raise Http404("No such risk flag.")
+    if acknowledge and copy.user_id != user.pk:
+        raise PermissionDenied("Only the person a flag was sent to can acknowledge it.")
+    return copy
+
+
+def case_flags(*, case: Case) -> list[RiskFlag]:
+    """Perpetrator-side flags on a case (never victim-side ones), newest first, with their copies."""
+    return list(
+        RiskFlag.objects.filter(case=case, audience=FlagAudience.CASE)
+        .prefetch_related("recipients__user")
+        .order_by("-trigger_date", "-id")[:20]
+    )
+
+
+KIND_CHOICES = FlagKind.choices

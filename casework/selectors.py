@@ -1,0 +1,300 @@
+"""Reads of perpetrators' cases, always through the access policy."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Case as Case_
+from django.db.models import F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from accounts import policy
+from accounts.models import Role
+from casework.models import Attendance, Case, CaseNote, Perpetrator, RiskLevel
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Every case the user may see (a join on their relations; never a scan)."""
+    return policy.visible(user, Case)
+
+
+def get_case_for_user(user, pk, *, action: str = policy.VIEW) -> Case:
+    """The case with its perpetrator, team and workers. 404 if not visible, 403 if not allowed."""
+    return policy.get_for_user(
+        user,
+        Case,
+        pk,
+        action=action,
+        queryset=Case.objects.select_related(
+            "perpetrator", "team__organisation", "case_manager", "supervisor"
+        ),
+    )
+
+
+def can(user, action: str, case: Case) -> bool:
+    return policy.can(user, action, case)
+
+
+# --- Caseload ---------------------------------------------------------------------------------
+
+RISK_RANK = Case_(
+    *[When(risk_level=level, then=Value(rank)) for rank, level in enumerate(RiskLevel.values)],
+    default=Value(-1),
+    output_field=IntegerField(),
+)
+
+CASELOAD_SORTS = {
+    "review": ("Next review date", [F("next_review_date").asc(nulls_last=True), "-id"]),
+    "opened": ("Newest opened first", ["-opened_on", "-id"]),
+    "name": ("Surname", ["perpetrator__last_name", "perpetrator__first_name", "-id"]),
+    "risk": ("Highest risk first", ["-risk_rank", F("next_review_date").asc(nulls_last=True), "-id"]),
+}
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    """A filter another part of casework adds to the caseload (e.g. risk flags), without editing it."""
+
+    key: str
+    label: str
+    choices: list[tuple[str, str]]
+    apply: Callable[[QuerySet, list[str]], QuerySet]
+
+
+_caseload_filters: dict[str, CaseloadFilter] = {}
+
+
+def register_caseload_filter(caseload_filter: CaseloadFilter) -> None:
+    _caseload_filters[caseload_filter.key] = caseload_filter
+
+
+def caseload_filters() -> list[CaseloadFilter]:
+    return list(_caseload_filters.values())
+
+
+def caseload(
+    user,
+    *,
+    scope: str = "mine",
+    phases: list[str] | None = None,
+    risk_levels: list[str] | None = None,
+    intervention_types: list[str] | None = None,
+    review: str = "",
+    extra: dict[str, list[str]] | None = None,
+    sort: str = "review",
+) -> QuerySet[Case]:
+    """The cases on a user's caseload, filtered and sorted, with what the list shows joined in.
+
+    scope "mine": allocated to the user (as case manager or supervisor); "team": every case the
+    user may see. Review "overdue" or "soon" (due in the next 14 days), open cases only.
+    """
+    cases = cases_visible_to(user)
+    if scope == "mine":
+        cases = cases.filter(Q(case_manager=user) | Q(supervisor=user))
+    if phases:
+        cases = cases.filter(phase__in=phases)
+    if risk_levels:
+        cases = cases.filter(risk_level__in=risk_levels)
+    if intervention_types:
+        cases = cases.filter(intervention_type__in=intervention_types)
+    today = timezone.localdate()
+    if review == "overdue":
+        cases = cases.filter(closed_on__isnull=True, next_review_date__lt=today)
+    elif review == "soon":
+        cases = cases.filter(
+            closed_on__isnull=True,
+            next_review_date__gte=today,
+            next_review_date__lte=today + timedelta(days=14),
+        )
+    for key, values in (extra or {}).items():
+        if values and key in _caseload_filters:
+            cases = _caseload_filters[key].apply(cases, values)
+    order = CASELOAD_SORTS.get(sort, CASELOAD_SORTS["review"])[1]
+    return (
+        cases.select_related("perpetrator", "case_manager", "supervisor")
+        .annotate(risk_rank=RISK_RANK)
+        .order_by(*order)
+    )
+
+
+class SlicePage:
+    """A page of a list without counting the whole table: fetch one row more than shown."""
+
+    def __init__(self, queryset, number: int, per_page: int = 25):
+        self.number = max(1, number)
+        offset = (self.number - 1) * per_page
+        rows = list(queryset[offset : offset + per_page + 1])
+        self.object_list = rows[:per_page]
+        self._has_next = len(rows) > per_page
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+# --- The perpetrator record -------------------------------------------------------------------
+
+
+def previous_cases(*, case: Case, user) -> list[Case]:
+    """The person's other cases that this user may see (a person may have several over time)."""
+    return list(
+        cases_visible_to(user)
+        .filter(perpetrator_id=case.perpetrator_id)
+        .exclude(pk=case.pk)
+        .select_related("case_manager", "team")
+        .order_by("-opened_on")
+    )
+
+
+@dataclass
+class VictimEvidence:
+    label: str  # "victim 2": never a name
+    dates: list[datetime.date] = field(default_factory=list)
+
+
+@dataclass
+class SerialRepeatStatus:
+    """Serial and repeat status, computed from the data with the evidence that supports it.
+
+    Northumbria's working definition: serial = two or more domestic-abuse records against two
+    or more different victims within the last 3 years, the person aged 16 or over; repeat =
+    the same victim harmed again (two or more records against one victim in the window).
+    """
+
+    is_serial: bool
+    is_repeat: bool
+    basis: str  # "incidents" or "victim links"
+    window_start: datetime.date
+    record_count: int
+    victims: list[VictimEvidence]
+    explanation: str
+
+
+SERIAL_WINDOW_YEARS = 3
+SERIAL_MINIMUM_AGE = 16
+
+
+def _incident_model():
+    """The legal part's Incident model when it exists (built alongside this part)."""
+    from casework.models import legal
+
+    return getattr(legal, "Incident", None)
+
+
+def _years_ago(today: datetime.date, years: int) -> datetime.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def serial_repeat_status(
+    perpetrator: Perpetrator, *, today: datetime.date | None = None
+) -> SerialRepeatStatus:
+    today = today or timezone.localdate()
+    window_start = _years_ago(today, SERIAL_WINDOW_YEARS)
+    adult_from = (
+        _years_ago(perpetrator.date_of_birth, -SERIAL_MINIMUM_AGE) if perpetrator.date_of_birth else None
+    )
+    earliest = max(window_start, adult_from) if adult_from else window_start
+    Incident = _incident_model()
+    by_victim: dict[int, VictimEvidence] = {}
+    # Incidents are the records the definition counts; a person with none on file yet is judged
+    # from their victim links, and the page says repeat status cannot be worked out.
+    has_incidents = (
+        Incident is not None
+        and Incident.objects.filter(perpetrator=perpetrator, is_domestic_abuse=True).exists()
+    )
+    if has_incidents:
+        incidents = list(
+            Incident.objects.filter(
+                perpetrator=perpetrator, is_domestic_abuse=True, occurred_on__gte=earliest
+            )
+            .prefetch_related("victim_links")
+            .order_by("occurred_on")
+        )
+        record_count = len(incidents)
+        for incident in incidents:
+            for link in incident.victim_links.all():
+                evidence = by_victim.setdefault(link.victim_id, VictimEvidence(f"victim {link.label_number}"))
+                evidence.dates.append(incident.occurred_on)
+        basis = "incidents"
+    else:
+        links = perpetrator.victim_links.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=earliest)
+        ).order_by("label_number")
+        for link in links:
+            when = link.started_on or link.created_at.date()
+            by_victim.setdefault(link.victim_id, VictimEvidence(f"victim {link.label_number}")).dates.append(
+                when
+            )
+        record_count = len(by_victim)
+        basis = "victim links"
+    victims = sorted(by_victim.values(), key=lambda v: int(v.label.split()[-1]))
+    is_serial = record_count >= 2 and len(victims) >= 2
+    is_repeat = basis == "incidents" and any(len(v.dates) >= 2 for v in victims)
+    since = f"since {earliest:%-d %B %Y}"
+    if basis == "incidents":
+        explanation = (
+            f"{record_count} domestic-abuse incident{'s' if record_count != 1 else ''} "
+            f"against {len(victims)} different victim{'s' if len(victims) != 1 else ''} {since}."
+        )
+    else:
+        explanation = (
+            f"{len(victims)} different victim{'s' if len(victims) != 1 else ''} linked {since}. "
+            "No incident records yet, so repeat status cannot be worked out."
+        )
+    return SerialRepeatStatus(is_serial, is_repeat, basis, earliest, record_count, victims, explanation)
+
+
+# --- Sessions and notes -----------------------------------------------------------------------
+
+
+def consecutive_non_attendance(case: Case) -> int:
+    """How many of the most recent sessions in a row the person did not attend (or cancelled)."""
+    missed = (Attendance.DID_NOT_ATTEND, Attendance.CANCELLED_BY_PERSON)
+    count = 0
+    for attendance in case.sessions.order_by("-held_on", "-id").values_list("attendance", flat=True)[:50]:
+        if attendance not in missed:
+            break
+        count += 1
+    return count
+
+
+def may_read_sensitive_notes(user, case: Case) -> bool:
+    """Sensitive notes are for the allocated case manager and supervisors only."""
+    return (
+        case.case_manager_id == user.pk
+        or case.supervisor_id == user.pk
+        or case.team_id in user.team_ids(Role.SUPERVISOR)
+    )
+
+
+def notes_for(*, case: Case, user, kinds: list[str] | None = None) -> QuerySet[CaseNote]:
+    """The case's notes the user may read: sensitive ones only for those allowed."""
+    notes = case.notes.select_related("author")
+    if not may_read_sensitive_notes(user, case):
+        notes = notes.exclude(sensitivity=CaseNote.Sensitivity.SENSITIVE)
+    if kinds:
+        notes = notes.filter(kind__in=kinds)
+    return notes

@@ -1,0 +1,133 @@
+"""Celery jobs for risk flags. Thin: they take ids and dates, call casework.flags, and retry
+only named transient errors. The rules themselves are plain functions tests call directly.
+
+Other apps call the enqueue helpers from their services, inside the transaction that wrote
+the record; the job is sent on commit, and if Redis is down the request still succeeds: the
+next daily scan re-checks the last week and raises the flag then.
+
+    enqueue_flags_after_incident(incident.pk)   # casework legal: incident entered or imported
+    enqueue_flags_after_breach(breach.pk)       # casework legal: breach recorded
+    enqueue_flags_after_new_partner(notice.pk)  # victims: new partner notice recorded
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from celery import shared_task
+from django.db import OperationalError, transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerOperationalError
+
+from casework import flags
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT = (OperationalError, BrokerOperationalError)
+# The daily scan sends its emails after its batches have had time to run.
+NOTIFY_DELAY_SECONDS = 600
+
+task_options = {
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": True,
+    "max_retries": 5,
+    "soft_time_limit": 240,
+    "time_limit": 300,
+}
+
+
+def _day(value: str | None) -> datetime.date:
+    return datetime.date.fromisoformat(value) if value else timezone.localdate()
+
+
+@shared_task(**task_options)
+def daily_risk_scan(today: str | None = None) -> int:
+    """Run every rule's candidate query and hand the ids to `raise_rule_batch`, 1,000 at a time."""
+    day = _day(today)
+    sent = 0
+    for rule in flags.rules():
+        for batch in flags.batches(rule.candidates(day)):
+            raise_rule_batch.delay(rule.key, batch, day.isoformat())
+            sent += 1
+    send_flag_notifications.apply_async(countdown=NOTIFY_DELAY_SECONDS)
+    logger.info("daily risk scan for %s: %d batches", day, sent)
+    return sent
+
+
+@shared_task(**task_options)
+def raise_rule_batch(rule_key: str, ids: list[int], today: str) -> int:
+    return flags.rule(rule_key).raise_flags(list(ids), _day(today))
+
+
+@shared_task(**task_options)
+def flags_after_incident(incident_id: int) -> int:
+    return _after_event("incident", incident_id)
+
+
+@shared_task(**task_options)
+def flags_after_breach(breach_id: int) -> int:
+    return _after_event("breach", breach_id)
+
+
+@shared_task(**task_options)
+def flags_after_new_partner(notice_id: int) -> int:
+    return _after_event("new_partner", notice_id)
+
+
+def _after_event(event: str, pk: int) -> int:
+    raised = flags.flags_after_event(event, pk)
+    if raised:
+        flags.flags_notify()
+    return raised
+
+
+@shared_task(**task_options)
+def escalate_flags() -> int:
+    """Hourly: escalate unacknowledged flags, then email anyone with new flags (escalations too)."""
+    escalated = flags.flags_escalate()
+    flags.flags_notify()
+    return escalated
+
+
+@shared_task(**task_options)
+def send_flag_notifications() -> int:
+    return flags.flags_notify()
+
+
+# --- Enqueue helpers for other apps' services -------------------------------------------------------
+
+
+def safe_delay(task, *args) -> bool:
+    """`task.delay(*args)`, but a broker outage is logged and swallowed: the next scan catches up."""
+    try:
+        task.delay(*args)
+    except (BrokerOperationalError, ConnectionError, OSError) as error:
+        logger.warning(
+            "could not enqueue %s%r (%s); the next daily scan will pick it up", task.name, args, error
+        )
+        return False
+    except Exception:
+        # Only reachable when jobs run in-process (the demo): the record is saved, so the
+        # request must not fail; the next scan raises the flag.
+        logger.exception(
+            "risk flag job %s%r failed in process; the next daily scan will retry", task.name, args
+        )
+        return False
+    return True
+
+
+def _on_commit(task, pk: int) -> None:
+    transaction.on_commit(lambda: safe_delay(task, pk))
+
+
+def enqueue_flags_after_incident(incident_id: int) -> None:
+    _on_commit(flags_after_incident, incident_id)
+
+
+def enqueue_flags_after_breach(breach_id: int) -> None:
+    _on_commit(flags_after_breach, breach_id)
+
+
+def enqueue_flags_after_new_partner(notice_id: int) -> None:
+    _on_commit(flags_after_new_partner, notice_id)
