@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class VictimsConfig(AppConfig):
+    name = "victims"
+
+    def ready(self) -> None:
+        from casework import sections
+        from victims import access  # noqa: F401  (registers the victim access rule)
+        from victims.safe_view import case_section_context
+
+        sections.register(
+            sections.CaseSection(
+                key="victims",
+                title="Linked victims",
+                order=30,
+                template="victims/case_section.html",
+                context=case_section_context,
+            )
+        )

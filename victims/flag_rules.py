@@ -1,0 +1,409 @@
+"""Victim-side risk rules (found by casework.flags through autodiscover_modules("flag_rules")).
+
+These flags go only to the victim's IDVA team (the allocated IDVA, or the team's supervisors
+when no IDVA is allocated) and are the only flags that may name the victim. They never carry
+a victim's location or contact details: the IDVA has those on the victim's own record.
+The new-partner flag is the exception in audience: it goes to the perpetrator's side, the IDVA
+team and the police, and so names nobody but the perpetrator.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import Organisation, Role
+from casework.flags import (
+    FlagSpec,
+    Recipient,
+    Rule,
+    area_agency_reps,
+    case_recipients,
+    flags_raise,
+    long_date,
+    register,
+    rule_run,
+    safe_url,
+    team_members,
+)
+from casework.jobs import EVENT_LOOKBACK_DAYS, RELEASE_WHY, release_candidates, release_mark, release_text
+from casework.models import CustodyRecord, FlagAudience, FlagKind, Incident, OrderBreach
+from victims.models import DashInstrument, NewPartnerNotice, Victim, VictimLink
+
+IDVA_TEAM_ROLES = (Role.IDVA, Role.SUPERVISOR)
+
+
+def dash_review_days() -> int:
+    return int(getattr(settings, "TIDELINE_FLAG_DASH_REVIEW_DAYS", 90))
+
+
+def _since(today: datetime.date, days: int) -> datetime.datetime:
+    return timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=days), datetime.time.min)
+    )
+
+
+def idva_recipients(victims) -> dict[int, list[Recipient]]:
+    """The victim's IDVA; when none is allocated, the IDVA team's supervisors."""
+    victims = list(victims)
+    supervisors = team_members({v.team_id for v in victims if not v.idva_id}, [Role.SUPERVISOR])
+    result = {}
+    for victim in victims:
+        if victim.idva_id:
+            result[victim.pk] = [Recipient(victim.idva_id, "You are this victim's IDVA", victim.team_id)]
+        else:
+            result[victim.pk] = [
+                Recipient(user_id, "No IDVA is allocated: you supervise the IDVA team", victim.team_id)
+                for user_id in supervisors.get(victim.team_id, [])
+            ]
+    return result
+
+
+def _victim_flags(pairs) -> int:
+    """`pairs` of (victim, FlagSpec): make each spec victim-side and address it to the IDVA team."""
+    pairs = list(pairs)
+    recipients = idva_recipients({victim.pk: victim for victim, _ in pairs}.values())
+    specs = []
+    for victim, spec in pairs:
+        spec.audience = FlagAudience.VICTIM
+        spec.victim_id = victim.pk
+        spec.case_id = None
+        spec.url = spec.url or safe_url("victims:detail", victim.pk)
+        spec.recipients = recipients.get(victim.pk, [])
+        specs.append(spec)
+    return flags_raise(specs)
+
+
+def _links_of(perpetrator_ids) -> dict[int, list[VictimLink]]:
+    links: dict[int, list[VictimLink]] = {}
+    for link in (
+        VictimLink.objects.filter(perpetrator_id__in=set(perpetrator_ids), victim__deleted_at__isnull=True)
+        .exclude(victim__support_status=Victim.SupportStatus.CLOSED)
+        .select_related("victim")
+    ):
+        links.setdefault(link.perpetrator_id, []).append(link)
+    return links
+
+
+# --- Release: tell the IDVA of every linked victim ---------------------------------------------------
+
+
+def release_victims_raise(ids: list[int], today: datetime.date) -> int:
+    records = list(CustodyRecord.objects.filter(pk__in=ids).select_related("perpetrator"))
+    links = _links_of(r.perpetrator_id for r in records)
+
+    def pairs():
+        for record in records:
+            mark, trigger = release_mark(record, today)
+            for link in links.get(record.perpetrator_id, []):
+                victim = link.victim
+                yield (
+                    victim,
+                    FlagSpec(
+                        kind=FlagKind.RELEASE,
+                        subject_key=f"custody:{record.pk}/victim:{victim.pk}",
+                        trigger_date=trigger,
+                        title=f"{victim.full_name}: {record.perpetrator.full_name} is {release_text(mark, record)}",
+                        why=RELEASE_WHY,
+                        todo=(
+                            f"Tell {victim.first_name} about the release, review the safety plan with them, and check "
+                            "with the case manager that licence conditions and accommodation away from them are in place."
+                        ),
+                    ),
+                )
+
+    return _victim_flags(pairs())
+
+
+register(
+    Rule("release_victims", release_candidates, release_victims_raise, description="Release: linked victims")
+)
+
+
+# --- Incidents: the victims involved, and escalation -------------------------------------------------
+
+
+def incident_candidates(today: datetime.date):
+    return (
+        Incident.objects.filter(
+            created_at__gte=_since(today, EVENT_LOOKBACK_DAYS),
+            is_domestic_abuse=True,
+            victim_links__isnull=False,
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def _incidents(ids):
+    return list(
+        Incident.objects.filter(pk__in=ids, is_domestic_abuse=True)
+        .select_related("perpetrator")
+        .prefetch_related("victim_links__victim")
+    )
+
+
+def incident_victims_raise(ids: list[int], today: datetime.date) -> int:
+    def pairs():
+        for incident in _incidents(ids):
+            for link in incident.victim_links.all():
+                victim = link.victim
+                if victim.deleted_at is not None:
+                    continue
+                yield (
+                    victim,
+                    FlagSpec(
+                        kind=FlagKind.INCIDENT,
+                        subject_key=f"incident:{incident.pk}/victim:{victim.pk}",
+                        trigger_date=incident.occurred_on,
+                        title=(
+                            f"{victim.full_name}: new incident with {incident.perpetrator.full_name} on "
+                            f"{long_date(incident.occurred_on)} ({incident.get_offence_display()})"
+                        ),
+                        why="A new incident may mean risk has risen.",
+                        todo=f"Contact {victim.first_name} safely, review the DASH and the safety plan, and consider a MARAC referral.",
+                    ),
+                )
+
+    return _victim_flags(pairs())
+
+
+register(
+    Rule(
+        "incident_victims",
+        incident_candidates,
+        incident_victims_raise,
+        event="incident",
+        description="New incident: victims",
+    )
+)
+
+
+def escalation_threshold() -> int:
+    instrument = DashInstrument.current()
+    return instrument.escalation_incidents if instrument else 3
+
+
+def escalation_raise(ids: list[int], today: datetime.date) -> int:
+    """Victims whose incidents in the 12 months to this one reach the potential-escalation count."""
+    threshold = escalation_threshold()
+    incidents = _incidents(ids)
+    involved = {
+        link.victim_id: link.victim
+        for incident in incidents
+        for link in incident.victim_links.all()
+        if link.victim.deleted_at is None
+    }
+    if not involved:
+        return 0
+    earliest = min(i.occurred_on for i in incidents) - datetime.timedelta(days=365)
+    dated: dict[int, set[tuple[int, datetime.date]]] = {}
+    # One query for the whole batch: every incident of these victims in the widest window.
+    for victim_id, pk, occurred_on in Incident.objects.filter(
+        is_domestic_abuse=True, victim_links__victim_id__in=list(involved), occurred_on__gte=earliest
+    ).values_list("victim_links__victim_id", "pk", "occurred_on"):
+        dated.setdefault(victim_id, set()).add((pk, occurred_on))
+
+    def pairs():
+        for incident in incidents:
+            window = (incident.occurred_on - datetime.timedelta(days=365), incident.occurred_on)
+            for link in incident.victim_links.all():
+                victim = involved.get(link.victim_id)
+                if victim is None:
+                    continue
+                count = sum(1 for _, day in dated.get(victim.pk, ()) if window[0] <= day <= window[1])
+                if count < threshold:
+                    continue
+                yield (
+                    victim,
+                    FlagSpec(
+                        kind=FlagKind.ESCALATION,
+                        subject_key=f"incident:{incident.pk}/victim:{victim.pk}",
+                        trigger_date=incident.occurred_on,
+                        title=f"{victim.full_name}: {count} incidents in 12 months (potential escalation)",
+                        why=f"{threshold} or more incidents in 12 months meets the MARAC potential-escalation criterion.",
+                        todo=f"Review the DASH with {victim.first_name} and refer to MARAC if the criterion is met.",
+                    ),
+                )
+
+    return _victim_flags(pairs())
+
+
+register(
+    Rule(
+        "escalation",
+        incident_candidates,
+        escalation_raise,
+        event="incident",
+        description="Potential escalation",
+    )
+)
+
+
+# --- Breach: the IDVA of each protected person --------------------------------------------------------
+
+
+def breach_candidates(today: datetime.date):
+    return OrderBreach.objects.filter(created_at__gte=_since(today, EVENT_LOOKBACK_DAYS)).values_list(
+        "pk", flat=True
+    )
+
+
+def breach_victims_raise(ids: list[int], today: datetime.date) -> int:
+    breaches = list(
+        OrderBreach.objects.filter(pk__in=ids)
+        .select_related("order__perpetrator")
+        .prefetch_related("order__protected_persons__victim")
+    )
+
+    def pairs():
+        for breach in breaches:
+            order = breach.order
+            for link in order.protected_persons.all():
+                victim = link.victim
+                if victim.deleted_at is not None:
+                    continue
+                yield (
+                    victim,
+                    FlagSpec(
+                        kind=FlagKind.ORDER_BREACH,
+                        subject_key=f"breach:{breach.pk}/victim:{victim.pk}",
+                        trigger_date=breach.occurred_on,
+                        title=(
+                            f"{victim.full_name}: {order.perpetrator.full_name} breached the "
+                            f"{order.get_kind_display()} protecting them on {long_date(breach.occurred_on)}"
+                        ),
+                        why="A breach is a sign that risk is rising.",
+                        todo=f"Contact {victim.first_name} safely, review the safety plan, and check police are acting on the breach.",
+                    ),
+                )
+
+    return _victim_flags(pairs())
+
+
+register(
+    Rule(
+        "breach_victims",
+        breach_candidates,
+        breach_victims_raise,
+        event="breach",
+        description="Breach: protected persons",
+    )
+)
+
+
+# --- New partner: case manager, IDVA team and police -------------------------------------------------
+
+
+def new_partner_candidates(today: datetime.date):
+    return NewPartnerNotice.objects.filter(recorded_at__gte=_since(today, EVENT_LOOKBACK_DAYS)).values_list(
+        "pk", flat=True
+    )
+
+
+def new_partner_raise(ids: list[int], today: datetime.date) -> int:
+    """Names only the perpetrator: what the case manager wrote about the partner stays on the notice."""
+    notices = list(
+        NewPartnerNotice.objects.filter(pk__in=ids).select_related("case__perpetrator", "case__team")
+    )
+    cases = case_recipients(n.case for n in notices)
+    idva_teams = team_members({n.idva_team_id for n in notices}, IDVA_TEAM_ROLES)
+    police = area_agency_reps({n.case.team.area_id for n in notices}, Organisation.Kind.POLICE)
+    specs = []
+    for notice in notices:
+        case = notice.case
+        recipients = list(cases.get(case.pk, []))
+        recipients += [
+            Recipient(
+                user_id, "Your IDVA team is asked to offer the new partner support", notice.idva_team_id
+            )
+            for user_id in idva_teams.get(notice.idva_team_id, [])
+        ]
+        recipients += [
+            Recipient(user_id, "Police: consider a DVDS Right to Know disclosure", team_id)
+            for user_id, team_id in police.get(case.team.area_id, [])
+        ]
+        recorded = timezone.localdate(notice.recorded_at)
+        specs.append(
+            FlagSpec(
+                kind=FlagKind.NEW_PARTNER,
+                subject_key=f"new_partner:{notice.pk}",
+                trigger_date=recorded,
+                title=f"{case.reference} {case.perpetrator.full_name}: new partner recorded on {long_date(recorded)}",
+                why="A new partner of a person who causes harm may be at risk and may not know their history.",
+                todo=(
+                    "IDVA team: pick up the notice and offer the new partner support. Police: consider a DVDS "
+                    "Right to Know disclosure. Case manager: discuss the relationship at the next session."
+                ),
+                case_id=case.pk,
+                url=safe_url("victims:pick_up", notice.pk),
+                recipients=recipients,
+            )
+        )
+    return flags_raise(specs)
+
+
+register(
+    Rule(
+        "new_partner",
+        new_partner_candidates,
+        new_partner_raise,
+        event="new_partner",
+        description="New partner",
+    )
+)
+
+
+# --- DASH re-assessment due ---------------------------------------------------------------------------
+
+
+def _dash_due(today: datetime.date):
+    days = dash_review_days()
+    return (
+        Victim.objects.filter(support_status__in=[Victim.SupportStatus.NEW, Victim.SupportStatus.ENGAGED])
+        .annotate(latest_dash=Max("dash_assessments__completed_at"))
+        .filter(
+            latest_dash__lt=_since(today, days - 1),
+            latest_dash__gte=_since(today, days + 60),
+        )
+    )
+
+
+def dash_due_candidates(today: datetime.date):
+    """Supported victims whose latest DASH is more than N days old (within the last 60 days of due)."""
+    return _dash_due(today).values_list("pk", flat=True)
+
+
+def dash_due_raise(ids: list[int], today: datetime.date) -> int:
+    days = dash_review_days()
+    victims = list(_dash_due(today).filter(pk__in=ids))
+
+    def pairs():
+        for victim in victims:
+            done = timezone.localdate(victim.latest_dash)
+            due = done + datetime.timedelta(days=days)
+            yield (
+                victim,
+                FlagSpec(
+                    kind=FlagKind.DASH_DUE,
+                    subject_key=f"victim:{victim.pk}",
+                    trigger_date=due,
+                    title=f"{victim.full_name}: DASH re-assessment due (last completed {long_date(done)})",
+                    why="Risk changes over time; a DASH more than a few months old may understate it.",
+                    todo=f"Complete a new DASH with {victim.first_name}.",
+                    url=safe_url("victims:dash", victim.pk),
+                ),
+            )
+
+    return _victim_flags(pairs())
+
+
+register(Rule("dash_due", dash_due_candidates, dash_due_raise, description="DASH re-assessment due"))
+
+
+def scan_victims(*, today: datetime.date) -> int:
+    keys = ("release_victims", "incident_victims", "escalation", "breach_victims", "new_partner", "dash_due")
+    return sum(rule_run(key, today=today) for key in keys)

@@ -1,0 +1,447 @@
+"""Forms for victim-survivor records (GOV.UK markup through accounts.forms_govuk)."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.forms_govuk import GovukForm, GovukModelForm
+from accounts.models import Organisation, Role, User
+from casework.models import Case, Perpetrator, RiskLevel
+from victims.models import (
+    Child,
+    ConsentDecision,
+    DashAnswer,
+    SafetyPlan,
+    Victim,
+    VictimAddress,
+    VictimContact,
+    VictimLink,
+    VictimOutcome,
+    VictimSafeContact,
+)
+
+NO_LOCATION_WARNING = (
+    "Do not write an address, phone number, email, workplace, school or anything else that could show where "
+    "the victim is or how to reach them."
+)
+
+
+class VersionedForm(GovukModelForm):
+    """Carries the record's version so a stale save is refused (optimistic concurrency)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+
+class VictimDetailsForm(VersionedForm):
+    class Meta:
+        model = Victim
+        fields = [
+            "first_name",
+            "last_name",
+            "known_as",
+            "date_of_birth",
+            "gender",
+            "ethnicity",
+            "sexuality",
+            "disability",
+            "disability_needs",
+            "religion",
+            "first_language",
+            "interpreter_needed",
+            "support_status",
+            "victim_contact_scheme",
+            "vlo_name",
+            "vlo_contact",
+        ]
+        labels = {"interpreter_needed": "Needs an interpreter", "known_as": "Known as"}
+        help_texts = {
+            "vlo_contact": "The officer's work phone or email. Never the victim's own details.",
+            "ethnicity": "Optional: the victim may prefer not to say.",
+        }
+
+
+class VictimCreateForm(GovukModelForm):
+    class Meta:
+        model = Victim
+        fields = [
+            "first_name",
+            "last_name",
+            "known_as",
+            "date_of_birth",
+            "gender",
+            "first_language",
+            "interpreter_needed",
+        ]
+        labels = {"interpreter_needed": "Needs an interpreter", "known_as": "Known as"}
+
+
+_REFERENCE = re.compile(r"^\s*TL-?0*(\d+)\s*$", re.IGNORECASE)
+
+
+class LinkForm(GovukForm):
+    """Find the person who harms the victim by case reference, or by surname and date of birth."""
+
+    case_reference = forms.CharField(
+        label="Their case reference", required=False, max_length=20, help_text="For example TL-000123."
+    )
+    last_name = forms.CharField(label="Or their surname", required=False, max_length=100)
+    date_of_birth = forms.DateField(label="and their date of birth", required=False)
+    relationship = forms.ChoiceField(
+        label="Relationship to the victim", choices=VictimLink.Relationship.choices, widget=forms.RadioSelect
+    )
+    started_on = forms.DateField(label="Relationship started", required=False)
+
+    def __init__(self, *args, area, **kwargs):
+        self.area = area
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        reference, last_name, dob = (
+            data.get("case_reference"),
+            data.get("last_name"),
+            data.get("date_of_birth"),
+        )
+        people = Perpetrator.objects.filter(area=self.area)
+        if reference:
+            match = _REFERENCE.match(reference)
+            case = (
+                Case.objects.filter(pk=int(match.group(1)), perpetrator__area=self.area).first()
+                if match
+                else None
+            )
+            if case is None:
+                raise ValidationError({"case_reference": "No case in this area has that reference"})
+            data["perpetrator"] = case.perpetrator
+        elif last_name and dob:
+            found = list(people.filter(last_name__iexact=last_name.strip(), date_of_birth=dob)[:2])
+            if len(found) != 1:
+                raise ValidationError(
+                    {
+                        "last_name": "No single person in this area matches that surname and date of birth: use the case reference"
+                    }
+                )
+            data["perpetrator"] = found[0]
+        elif not self.errors:
+            raise ValidationError(
+                {"case_reference": "Enter the case reference, or the surname and date of birth"}
+            )
+        return data
+
+
+class LinkEndForm(GovukForm):
+    ended_on = forms.DateField(label="Date the relationship ended")
+
+
+class AllocateForm(GovukForm):
+    idva = forms.ModelChoiceField(label="IDVA", queryset=User.objects.none(), empty_label="Choose an IDVA")
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["idva"].queryset = User.objects.filter(
+            memberships__team=team,
+            memberships__active=True,
+            memberships__role__in=[Role.IDVA, Role.SUPERVISOR],
+        ).distinct()
+
+
+class AddressForm(GovukModelForm):
+    class Meta:
+        model = VictimAddress
+        fields = ["kind", "line_1", "line_2", "town", "postcode", "from_date", "to_date", "is_current"]
+        widgets = {"kind": forms.RadioSelect}
+        labels = {"kind": "Type of address"}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from_date") and data.get("to_date") and data["to_date"] < data["from_date"]:
+            self.add_error("to_date", "The end date must be on or after the start date")
+        return data
+
+
+class ContactForm(GovukModelForm):
+    class Meta:
+        model = VictimContact
+        fields = ["kind", "value", "safe_to_use", "note"]
+        widgets = {"kind": forms.RadioSelect}
+        labels = {"kind": "Type"}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == VictimContact.Kind.EMAIL and data.get("value"):
+            try:
+                forms.EmailField().clean(data["value"])
+            except ValidationError:
+                self.add_error("value", "Enter an email address in the correct format, like name@example.com")
+        return data
+
+
+class SafeContactForm(GovukModelForm):
+    class Meta:
+        model = VictimSafeContact
+        fields = [
+            "safe_contact_method",
+            "safe_times",
+            "safe_to_leave_message",
+            "housing_situation",
+            "housing_notes",
+        ]
+        widgets = {"safe_to_leave_message": forms.RadioSelect}
+        help_texts = {
+            "safe_contact_method": "For example: text first from a withheld number, only via her sister."
+        }
+
+
+class SafetyPlanForm(GovukForm):
+    plan = forms.CharField(label="Safety plan", widget=forms.Textarea(attrs={"rows": 10}))
+    review_on = forms.DateField(label="Review by", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @classmethod
+    def for_plan(cls, plan: SafetyPlan | None, data=None):
+        initial = {"plan": plan.plan, "review_on": plan.review_on, "version": plan.version} if plan else {}
+        return cls(data, initial=initial)
+
+
+class SafetyNoteForm(GovukForm):
+    text = forms.CharField(
+        label="Safety note",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Seen only by the victim's IDVA team.",
+    )
+
+
+class SharedNoteForm(GovukForm):
+    link = forms.ModelChoiceField(
+        label="Share with the case manager working with",
+        queryset=VictimLink.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    text = forms.CharField(
+        label="Note to share", widget=forms.Textarea(attrs={"rows": 5}), help_text=NO_LOCATION_WARNING
+    )
+    confirm = forms.BooleanField(
+        label="I have checked this note holds nothing that could locate or contact the victim",
+        error_messages={"required": "Confirm you have checked the note before sharing it"},
+    )
+
+    def __init__(self, *args, victim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["link"].queryset = VictimLink.objects.filter(victim=victim).select_related("perpetrator")
+        self.fields["link"].label_from_instance = lambda link: (
+            f"{link.perpetrator} ({link.get_relationship_display()})"
+        )
+
+
+class DashForm(GovukForm):
+    """One Yes / No / Don't know and a comment per question of the instrument."""
+
+    judgement_level = forms.ChoiceField(
+        label="Professional judgement",
+        required=False,
+        choices=[
+            ("", "No change to the checklist level"),
+            *[(v, lbl) for v, lbl in RiskLevel.choices if v != RiskLevel.VERY_HIGH],
+        ],
+        help_text="You may raise the level from the checklist, never lower it.",
+    )
+    judgement_rationale = forms.CharField(
+        label="Reason for professional judgement",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when you use professional judgement.",
+    )
+    incidents_last_12_months = forms.IntegerField(
+        label="Domestic abuse incidents known in the last 12 months",
+        required=False,
+        min_value=0,
+        max_value=500,
+    )
+
+    def __init__(self, *args, instrument, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        questions = {}
+        for question in instrument.questions:
+            n = question["number"]
+            questions[f"q{n}"] = forms.ChoiceField(
+                label=f"{n}. {question['text']}",
+                choices=DashAnswer.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Answer question {n}"},
+            )
+            questions[f"q{n}_comment"] = forms.CharField(
+                label=f"Comment on question {n}", required=False, max_length=1000
+            )
+        self.fields = {**questions, **self.fields}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("judgement_level") and not (data.get("judgement_rationale") or "").strip():
+            self.add_error("judgement_rationale", "Explain the professional judgement")
+        return data
+
+    def answers(self) -> dict:
+        return {
+            str(q["number"]): {
+                "answer": self.cleaned_data[f"q{q['number']}"],
+                "comment": self.cleaned_data.get(f"q{q['number']}_comment", ""),
+            }
+            for q in self.instrument.questions
+        }
+
+
+class ConsentForm(GovukModelForm):
+    class Meta:
+        model = ConsentDecision
+        fields = [
+            "purpose",
+            "receiving_organisation",
+            "consent",
+            "legal_basis",
+            "shared_without_consent",
+            "rationale",
+            "decided_on",
+        ]
+        widgets = {"consent": forms.RadioSelect, "rationale": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "shared_without_consent": "Information was shared without consent",
+            "rationale": "Rationale",
+            "decided_on": "Date of the decision",
+        }
+        help_texts = {
+            "rationale": "Required when sharing without consent: why it was necessary and proportionate."
+        }
+
+    def __init__(self, *args, area, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receiving_organisation"].queryset = Organisation.objects.filter(area=area)
+
+    def clean(self):
+        data = super().clean()
+        without = data.get("shared_without_consent")
+        if without and data.get("consent") == ConsentDecision.Consent.GIVEN:
+            self.add_error(
+                "shared_without_consent", "Consent was given, so this was not shared without consent"
+            )
+        if without and not (data.get("rationale") or "").strip():
+            self.add_error("rationale", "Explain why it was right to share without consent")
+        if data.get("legal_basis") == ConsentDecision.LegalBasis.CONSENT and data.get("consent") not in (
+            None,
+            ConsentDecision.Consent.GIVEN,
+        ):
+            self.add_error("legal_basis", "Consent can only be the legal basis when consent was given")
+        return data
+
+    def _post_clean(self):
+        # Constraints are checked by the service, which reports them as field errors.
+        pass
+
+
+class ChildForm(GovukModelForm):
+    class Meta:
+        model = Child
+        fields = [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "lives_with_victim",
+            "perpetrator_links",
+            "school",
+            "address",
+            "status",
+        ]
+        widgets = {"perpetrator_links": forms.CheckboxSelectMultiple}
+        labels = {"perpetrator_links": "Linked to"}
+
+    def __init__(self, *args, victim, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["perpetrator_links"]
+        field.queryset = VictimLink.objects.filter(victim=victim).select_related("perpetrator")
+        field.label_from_instance = lambda link: f"{link.perpetrator} ({link.get_relationship_display()})"
+
+
+class EncompassForm(GovukForm):
+    incident_on = forms.DateField(label="Date of the police-attended incident")
+    notified_on = forms.DateField(label="Date the school was told")
+    before_next_school_day = forms.TypedChoiceField(
+        label="Was the school told before the start of the next school day?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("incident_on") and data.get("notified_on") and data["notified_on"] < data["incident_on"]:
+            self.add_error("notified_on", "The school cannot be told before the incident happened")
+        return data
+
+
+class OutcomeForm(GovukModelForm):
+    class Meta:
+        model = VictimOutcome
+        fields = [
+            "physical_abuse",
+            "sexual_abuse",
+            "harassment_stalking",
+            "jealous_controlling",
+            "idva_risk",
+            "space_for_action",
+            "recorded_on",
+        ]
+        widgets = {
+            name: forms.RadioSelect
+            for name in (
+                "physical_abuse",
+                "sexual_abuse",
+                "harassment_stalking",
+                "jealous_controlling",
+                "space_for_action",
+            )
+        }
+        labels = {
+            "physical_abuse": "Physical abuse",
+            "sexual_abuse": "Sexual abuse",
+            "recorded_on": "Date recorded",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in VictimOutcome.BEHAVIOURS:
+            self.fields[name].help_text = "Has the victim experienced this in the last 3 months?"
+
+    def _post_clean(self):
+        # One row per stage is kept by the service (update_or_create), not by form uniqueness checks.
+        pass
+
+
+class NewPartnerForm(GovukForm):
+    what_is_known = forms.CharField(
+        label="What do you know about the new partner?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        help_text="For example a first name, roughly how long they have been together, whether there are children. "
+        + NO_LOCATION_WARNING
+        + " The IDVA team will find and contact them safely.",
+    )
+
+
+class PickUpForm(GovukForm):
+    first_name = forms.CharField(max_length=100)
+    last_name = forms.CharField(max_length=100)
+    relationship = forms.ChoiceField(
+        label="Relationship to the perpetrator",
+        choices=VictimLink.Relationship.choices,
+        initial=VictimLink.Relationship.PARTNER,
+        widget=forms.RadioSelect,
+    )
