@@ -1,0 +1,82 @@
+"""Who may see and act on a referral (registered with accounts.policy).
+
+Visible when the user made it (a referrer from another agency sees only their own
+submissions), or, once submitted, when they are a case manager or supervisor in the
+receiving team. Drafts are visible to their author only. Actions:
+
+- EDIT: the author, while it is a draft;
+- SCREEN (answer criteria, record first contact, check for existing people, decide):
+  case managers and supervisors of the receiving team;
+- ALLOCATE (open or reopen the case): supervisors of the receiving team.
+
+Named victims' restricted details are a separate question (`may_see_victim_details`):
+only the receiving area's IDVA team.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from accounts import policy
+from accounts.models import Role, Team
+from referrals.models import Referral
+
+EDIT = policy.EDIT
+SCREEN = "screen"
+ALLOCATE = "allocate"
+
+TEAM_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR)
+IDVA_ROLES = (Role.IDVA, Role.SUPERVISOR)
+
+
+class ReferralRule:
+    def visible(self, user):
+        return Referral.objects.filter(
+            Q(created_by=user)
+            | (Q(team_id__in=user.team_ids(*TEAM_ROLES)) & ~Q(status=Referral.Status.DRAFT))
+        )
+
+    def allows(self, user, action: str, referral: Referral) -> bool:
+        if action == EDIT:
+            return referral.created_by_id == user.pk and referral.status == Referral.Status.DRAFT
+        if action == SCREEN:
+            return referral.team_id in user.team_ids(*TEAM_ROLES)
+        if action == ALLOCATE:
+            return referral.team_id in user.team_ids(Role.SUPERVISOR)
+        return False
+
+
+policy.register(Referral, ReferralRule())
+
+
+def idva_area_ids(user) -> set[int]:
+    """Areas in which the user works in an IDVA (partner-support) team as IDVA or supervisor."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    return {
+        m.team.area_id
+        for m in user.active_memberships()
+        if m.role in IDVA_ROLES and m.team.kind == Team.Kind.PARTNER_SUPPORT
+    }
+
+
+def may_see_victim_details(user, referral: Referral) -> bool:
+    """Victim-restricted details: the receiving area's IDVA team only (DESIGN.md §3)."""
+    return referral.area_id in idva_area_ids(user)
+
+
+def is_referral_team_member(user) -> bool:
+    return bool(user.team_ids(*TEAM_ROLES)) and any(
+        m.team.kind == Team.Kind.CASE_MANAGEMENT for m in user.active_memberships() if m.role in TEAM_ROLES
+    )
+
+
+def may_record_referrals(user) -> bool:
+    return user.has_role(Role.CASE_MANAGER, Role.SUPERVISOR, Role.PANEL_COORDINATOR, Role.AGENCY_REP)
+
+
+def may_merge_people(user) -> bool:
+    return any(
+        m.role == Role.SUPERVISOR and m.team.kind == Team.Kind.CASE_MANAGEMENT
+        for m in user.active_memberships()
+    )
