@@ -1,0 +1,167 @@
+"""Who may see and act on panels (registered with accounts.policy).
+
+- Coordinators (role panel_coordinator in the panel's coordinator team) and the chair (the
+  panel's named chair, or a panel_chair in the coordinator team) see and manage everything
+  for their panels.
+- Agency representatives (role agency_rep) whose organisation is a standing member see the
+  panel, its published meetings, the agenda items shared with agencies (shared fields only),
+  their own agency's research and actions, and their own agency's ready packs.
+- Everyone else sees nothing (404).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from accounts import policy
+from accounts.models import Role
+from panels.models import Action, AgendaItem, Meeting, MeetingPack, Panel, PanelMembership, Research
+
+MANAGE = "manage"  # build agendas, record attendance and minutes, request packs
+APPROVE_MINUTES = "approve_minutes"
+SUBMIT_RESEARCH = "submit_research"
+UPDATE = "update"  # update an action's status
+
+
+def rep_organisation_ids(user) -> set[int]:
+    """Organisations the user represents (role agency_rep)."""
+    return {m.team.organisation_id for m in user.active_memberships() if m.role == Role.AGENCY_REP}
+
+
+def _chair_q(user, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}chair": user}) | Q(
+        **{f"{prefix}coordinator_team_id__in": user.team_ids(Role.PANEL_CHAIR)}
+    )
+
+
+def _manager_q(user, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}coordinator_team_id__in": user.team_ids(Role.PANEL_COORDINATOR)}) | _chair_q(
+        user, prefix
+    )
+
+
+def _member_panel_ids(user):
+    return PanelMembership.objects.filter(organisation_id__in=rep_organisation_ids(user)).values("panel_id")
+
+
+def managed_panels(user):
+    return Panel.objects.filter(_manager_q(user))
+
+
+def is_manager(user, panel: Panel) -> bool:
+    return panel.chair_id == user.pk or bool(
+        panel.coordinator_team_id in user.team_ids(Role.PANEL_COORDINATOR, Role.PANEL_CHAIR)
+    )
+
+
+def is_chair(user, panel: Panel) -> bool:
+    return panel.chair_id == user.pk or panel.coordinator_team_id in user.team_ids(Role.PANEL_CHAIR)
+
+
+def member_organisation_ids(user, panel: Panel) -> set[int]:
+    """The user's agencies that sit on this panel (empty for non-members)."""
+    reps = rep_organisation_ids(user)
+    if not reps:
+        return set()
+    return set(
+        PanelMembership.objects.filter(panel=panel, organisation_id__in=reps).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+class PanelRule:
+    def visible(self, user):
+        return Panel.objects.filter(_manager_q(user) | Q(pk__in=_member_panel_ids(user)))
+
+    def allows(self, user, action: str, panel: Panel) -> bool:
+        if action == MANAGE:
+            return is_manager(user, panel)
+        if action == APPROVE_MINUTES:
+            return is_chair(user, panel)
+        return False
+
+
+class MeetingRule:
+    def visible(self, user):
+        return Meeting.objects.filter(
+            Q(panel__in=managed_panels(user))
+            | Q(panel_id__in=_member_panel_ids(user), published_at__isnull=False)
+            & ~Q(status=Meeting.Status.CANCELLED)
+        )
+
+    def allows(self, user, action: str, meeting: Meeting) -> bool:
+        return PanelRule().allows(user, action, meeting.panel)
+
+
+class AgendaItemRule:
+    def visible(self, user):
+        return AgendaItem.objects.filter(
+            Q(meeting__panel__in=managed_panels(user))
+            | Q(
+                meeting__panel_id__in=_member_panel_ids(user),
+                meeting__published_at__isnull=False,
+                shared_with_agencies=True,
+            )
+            & ~Q(meeting__status=Meeting.Status.CANCELLED)
+        )
+
+    def allows(self, user, action: str, item: AgendaItem) -> bool:
+        panel = item.meeting.panel
+        if action == SUBMIT_RESEARCH:
+            return bool(member_organisation_ids(user, panel)) and not item.meeting.minutes_locked
+        return PanelRule().allows(user, action, panel)
+
+
+class ActionRule:
+    def visible(self, user):
+        return Action.objects.filter(
+            Q(agenda_item__meeting__panel__in=managed_panels(user))
+            | Q(
+                organisation_id__in=rep_organisation_ids(user),
+                agenda_item__meeting__panel_id__in=_member_panel_ids(user),
+            )
+        )
+
+    def allows(self, user, action: str, obj: Action) -> bool:
+        panel = obj.agenda_item.meeting.panel
+        if action == UPDATE:
+            return is_manager(user, panel) or obj.organisation_id in rep_organisation_ids(user)
+        return PanelRule().allows(user, action, panel)
+
+
+class ResearchRule:
+    def visible(self, user):
+        return Research.objects.filter(
+            Q(agenda_item__meeting__panel__in=managed_panels(user))
+            | Q(
+                organisation_id__in=rep_organisation_ids(user),
+                agenda_item__meeting__panel_id__in=_member_panel_ids(user),
+            )
+        )
+
+    def allows(self, user, action: str, research: Research) -> bool:
+        return action == policy.EDIT and research.organisation_id in rep_organisation_ids(user)
+
+
+class MeetingPackRule:
+    def visible(self, user):
+        return MeetingPack.objects.filter(
+            Q(meeting__panel__in=managed_panels(user))
+            | Q(
+                organisation_id__in=rep_organisation_ids(user),
+                meeting__panel_id__in=_member_panel_ids(user),
+                status=MeetingPack.Status.READY,
+            )
+        )
+
+    def allows(self, user, action: str, pack: MeetingPack) -> bool:
+        return False
+
+
+policy.register(Panel, PanelRule())
+policy.register(Meeting, MeetingRule())
+policy.register(AgendaItem, AgendaItemRule())
+policy.register(Action, ActionRule())
+policy.register(Research, ResearchRule())
+policy.register(MeetingPack, MeetingPackRule())

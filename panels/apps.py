@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PanelsConfig(AppConfig):
+    name = "panels"
+    verbose_name = "Panels (MARAC, MATAC, perpetrator panels)"
+
+    def ready(self) -> None:
+        from panels import access  # noqa: F401  (registers the panel access rules)

@@ -1,0 +1,275 @@
+"""Forms for panels. Validation is server-side with GOV.UK messages; services make the changes."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from accounts.forms_govuk import GovukForm
+from casework.models import Case, RiskLevel
+from panels.models import (
+    PERPETRATOR_SHAREABLE,
+    VICTIM_SHAREABLE,
+    Action,
+    AgendaItem,
+    Attendance,
+    MaracReferral,
+)
+from victims.models import Victim, VictimLink
+
+
+def _parse_time(value: str, label: str) -> datetime.time:
+    value = (value or "").strip().replace(".", ":")
+    for fmt in ("%H:%M", "%H%M"):
+        try:
+            return datetime.datetime.strptime(value, fmt).time()
+        except ValueError:
+            continue
+    raise forms.ValidationError(f"{label} must be a time in 24-hour format, like 14:30")
+
+
+class VersionedForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MeetingForm(GovukForm):
+    date = forms.DateField(label="Date of the meeting")
+    time = forms.CharField(label="Start time", help_text="24-hour clock, for example 09:30", max_length=5)
+    venue = forms.CharField(
+        label="Meeting room or call name",
+        required=False,
+        max_length=200,
+        help_text="Never a person's address.",
+    )
+
+    def clean_time(self):
+        return _parse_time(self.cleaned_data["time"], "Start time")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and isinstance(data.get("time"), datetime.time):
+            when = timezone.make_aware(datetime.datetime.combine(data["date"], data["time"]))
+            if when < timezone.now() - datetime.timedelta(days=1):
+                self.add_error("date", "The date of the meeting must be today or in the future")
+            data["scheduled_for"] = when
+        return data
+
+
+class SubjectChoiceField(forms.ChoiceField):
+    """A choice of "case:<id>" or "victim:<id>", built from the panel's area."""
+
+
+class AgendaItemAddForm(GovukForm):
+    subject = forms.ChoiceField(label="Who is this item about?")
+    reason = forms.ChoiceField(
+        label="Reason for listing", choices=AgendaItem.Reason.choices, widget=forms.RadioSelect
+    )
+    risk_level = forms.ChoiceField(
+        label="Risk level when listed",
+        choices=RiskLevel.choices,
+        initial=RiskLevel.HIGH,
+        help_text="For victim items. Perpetrator items use the case's current risk level.",
+    )
+    slot_minutes = forms.TypedChoiceField(
+        label="Time slot", choices=[(10, "10 minutes"), (15, "15 minutes")], coerce=int, initial=15
+    )
+
+    def __init__(self, *args, panel, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = [("", "Choose a case or victim"), *subject_choices(panel)]
+
+    def clean_subject(self):
+        kind, _, pk = self.cleaned_data["subject"].partition(":")
+        return kind, int(pk)
+
+
+def subject_choices(panel) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Grouped choices: open cases (reference and name) and victims (reference and safe label) in the area."""
+    cases = (
+        Case.objects.filter(team__area=panel.area_id, closed_on__isnull=True)
+        .select_related("perpetrator")
+        .order_by("perpetrator__last_name", "pk")[:500]
+    )
+    links = {}
+    for link in (
+        VictimLink.objects.filter(victim__area=panel.area_id)
+        .select_related("perpetrator")
+        .order_by("-is_current", "pk")
+    ):
+        links.setdefault(link.victim_id, link)
+    victims = Victim.objects.filter(area=panel.area_id).exclude(support_status=Victim.SupportStatus.CLOSED)
+    victim_choices = []
+    for victim in victims.order_by("pk")[:500]:
+        link = links.get(victim.pk)
+        label = f"{link.safe_label} of {link.perpetrator.full_name}" if link else "no linked perpetrator"
+        victim_choices.append((f"victim:{victim.pk}", f"{victim.reference}: {label}"))
+    return [
+        (
+            "Perpetrators (open cases)",
+            [(f"case:{c.pk}", f"{c.reference}: {c.perpetrator.full_name}") for c in cases],
+        ),
+        ("Victims", victim_choices),
+    ]
+
+
+class AgendaItemEditForm(VersionedForm):
+    reason = forms.ChoiceField(
+        label="Reason for listing", choices=AgendaItem.Reason.choices, widget=forms.RadioSelect
+    )
+    order = forms.IntegerField(label="Position on the agenda", min_value=1, max_value=99)
+    slot_start = forms.CharField(
+        label="Time slot starts", max_length=5, help_text="24-hour clock, for example 10:15"
+    )
+    slot_minutes = forms.TypedChoiceField(
+        label="Time slot", choices=[(10, "10 minutes"), (15, "15 minutes")], coerce=int
+    )
+    risk_level = forms.ChoiceField(label="Risk level when listed", choices=RiskLevel.choices)
+    shared_with_agencies = forms.BooleanField(
+        label="Show this item to member agencies on the published agenda", required=False
+    )
+    shared_fields = forms.MultipleChoiceField(
+        label="What member agencies may see",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only safe details can be shared. A victim's location and contact details are never shared.",
+    )
+
+    def __init__(self, *args, item: AgendaItem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shared_fields"].choices = PERPETRATOR_SHAREABLE if item.case_id else VICTIM_SHAREABLE
+
+    def clean_slot_start(self):
+        return _parse_time(self.cleaned_data["slot_start"], "Time slot starts")
+
+
+class ResearchForm(VersionedForm):
+    holds_information = forms.TypedChoiceField(
+        label="Does your agency hold information on this case?",
+        choices=[("yes", "Yes"), ("no", "No, nothing held")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    summary = forms.CharField(
+        label="What your agency holds",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        help_text="Relevant facts for the panel. Do not include a victim's address or contact details.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("holds_information") and not (data.get("summary") or "").strip():
+            self.add_error("summary", "Enter what your agency holds on this case")
+        return data
+
+
+class AttendanceForm(GovukForm):
+    """One status and attendee field per member agency, built at run time."""
+
+    def __init__(self, *args, agencies, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agencies = agencies
+        for org in agencies:
+            row = current.get(org.pk)
+            self.fields[f"status_{org.pk}"] = forms.ChoiceField(
+                label=f"{org.name}: attendance",
+                choices=[("", "Choose"), *Attendance.Status.choices],
+                initial=row.status if row else "",
+            )
+            self.fields[f"name_{org.pk}"] = forms.CharField(
+                label=f"{org.name}: who attended or sent information",
+                required=False,
+                max_length=200,
+                initial=row.attendee_name if row else "",
+            )
+        for field in self.fields.values():
+            field.error_messages["required"] = "Choose an attendance status for each agency"
+
+    def entries(self) -> dict[int, tuple[str, str]]:
+        return {
+            org.pk: (self.cleaned_data[f"status_{org.pk}"], self.cleaned_data.get(f"name_{org.pk}", ""))
+            for org in self.agencies
+        }
+
+
+class ObserverForm(GovukForm):
+    name = forms.CharField(label="Observer's name", max_length=200)
+    role = forms.CharField(label="Role and organisation", max_length=200)
+    confidentiality_signed_on = forms.DateField(label="Date the confidentiality statement was signed")
+
+    def clean_confidentiality_signed_on(self):
+        value = self.cleaned_data["confidentiality_signed_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date signed must be today or in the past")
+        return value
+
+
+class MinutesForm(VersionedForm):
+    discussion_summary = forms.CharField(
+        label="Discussion summary", widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
+    )
+    agreed_risk_level = forms.ChoiceField(label="Agreed risk level", choices=RiskLevel.choices)
+    decisions = forms.CharField(
+        label="Decisions", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000, required=False
+    )
+
+
+class ActionAddForm(GovukForm):
+    organisation = forms.ChoiceField(label="Agency that owns the action")
+    owner = forms.ChoiceField(label="Person responsible", required=False)
+    description = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    due_on = forms.DateField(label="Due date")
+
+    def __init__(self, *args, agencies, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", "Choose an agency"), *[(o.pk, o.name) for o in agencies]]
+        self.fields["owner"].choices = [("", "Not named yet"), *[(u.pk, f"{u} ({org})") for u, org in people]]
+
+    def clean_due_on(self):
+        value = self.cleaned_data["due_on"]
+        if value < timezone.localdate():
+            raise forms.ValidationError("The due date must be today or in the future")
+        return value
+
+
+class ActionUpdateForm(VersionedForm):
+    status = forms.ChoiceField(label="Status", choices=Action.Status.choices, widget=forms.RadioSelect)
+    update_note = forms.CharField(
+        label="Update",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Required when the action was not possible or not actioned.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("status") in (Action.Status.NOT_POSSIBLE, Action.Status.NOT_ACTIONED)
+            and not (data.get("update_note") or "").strip()
+        ):
+            self.add_error("update_note", "Explain why the action was not completed")
+        return data
+
+
+class TrackerFilterForm(GovukForm):
+    organisation = forms.ChoiceField(label="Agency", required=False)
+    overdue = forms.BooleanField(label="Only overdue actions", required=False)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", "All agencies"), *[(o.pk, o.name) for o in agencies]]
+
+
+class NominateForm(GovukForm):
+    meeting = forms.ChoiceField(label="Meeting")
+    reason = forms.ChoiceField(label="Reason", choices=MaracReferral.Reason.choices, required=False)
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].choices = [
+            (m.pk, f"{timezone.localtime(m.scheduled_for):%-d %B %Y %H:%M}") for m in meetings
+        ]

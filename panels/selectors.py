@@ -1,0 +1,265 @@
+"""Reads of panels, meetings, agendas and actions, always through the access policy.
+
+The agenda is presented through `item_view`, which is the only place that turns an agenda
+item into what a reader sees. Victim items show only the safe view (reference for panel
+managers, link label, relationship, risk); victim-restricted data is never read here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case as DbCase
+from django.db.models import Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from accounts import policy
+from accounts.models import Membership, Organisation, Role
+from panels.access import is_chair, is_manager, member_organisation_ids, rep_organisation_ids
+from panels.models import (
+    Action,
+    AgendaItem,
+    Meeting,
+    MeetingPack,
+    Panel,
+    Research,
+)
+from victims.models import VictimLink
+
+
+def panels_visible_to(user) -> QuerySet[Panel]:
+    return policy.visible(user, Panel).select_related("area", "coordinator_team", "chair")
+
+
+def get_panel_for_user(user, pk, *, action: str = policy.VIEW) -> Panel:
+    return policy.get_for_user(
+        user,
+        Panel,
+        pk,
+        action=action,
+        queryset=Panel.objects.select_related("area", "coordinator_team", "chair"),
+    )
+
+
+def get_meeting_for_user(user, pk, *, action: str = policy.VIEW) -> Meeting:
+    return policy.get_for_user(
+        user,
+        Meeting,
+        pk,
+        action=action,
+        queryset=Meeting.objects.select_related("panel__area", "panel__chair", "minutes_approved_by"),
+    )
+
+
+def _items_queryset() -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.select_related(
+        "case__perpetrator", "victim", "meeting__panel"
+    ).prefetch_related(
+        Prefetch(
+            "victim__links",
+            queryset=VictimLink.objects.select_related("perpetrator").order_by("-is_current", "pk"),
+            to_attr="panel_links",
+        )
+    )
+
+
+def get_item_for_user(user, pk, *, action: str = policy.VIEW) -> AgendaItem:
+    return policy.get_for_user(user, AgendaItem, pk, action=action, queryset=_items_queryset())
+
+
+def get_action_for_user(user, pk, *, action: str = policy.VIEW) -> Action:
+    return policy.get_for_user(
+        user,
+        Action,
+        pk,
+        action=action,
+        queryset=Action.objects.select_related("organisation", "owner", "agenda_item__meeting__panel"),
+    )
+
+
+def get_pack_for_user(user, pk) -> MeetingPack:
+    return policy.get_for_user(
+        user, MeetingPack, pk, queryset=MeetingPack.objects.select_related("meeting__panel", "organisation")
+    )
+
+
+@dataclass
+class Viewer:
+    """What the reader of a meeting may see: everything (manager) or one agency's share."""
+
+    manager: bool
+    chair: bool
+    organisation_ids: set[int] = field(default_factory=set)
+
+    @property
+    def full(self) -> bool:
+        return self.manager
+
+
+def viewer_for(user, panel: Panel) -> Viewer:
+    return Viewer(
+        manager=is_manager(user, panel),
+        chair=is_chair(user, panel),
+        organisation_ids=member_organisation_ids(user, panel),
+    )
+
+
+@dataclass
+class ItemView:
+    """An agenda item as one reader may see it: a title and labelled facts."""
+
+    item: AgendaItem
+    title: str
+    facts: list[tuple[str, str]]
+
+
+def _victim_link(item: AgendaItem) -> VictimLink | None:
+    links = getattr(item.victim, "panel_links", None)
+    if links is None:
+        links = list(VictimLink.objects.filter(victim=item.victim).select_related("perpetrator"))
+    return links[0] if links else None
+
+
+def item_view(item: AgendaItem, *, full: bool) -> ItemView:
+    """The item's safe facts; `full` (chair, coordinator) shows every safe fact, otherwise only shared ones."""
+    shared = set(item.shared_fields) if not full else None
+
+    def show(key: str) -> bool:
+        return shared is None or key in shared
+
+    facts: list[tuple[str, str]] = []
+    if item.case_id:
+        perpetrator = item.case.perpetrator
+        title = perpetrator.full_name if show("name") else f"Perpetrator item {item.order}"
+        if full:
+            facts.append(("Case", item.case.reference))
+        if show("name"):
+            facts.append(("Name", perpetrator.full_name))
+        if show("date_of_birth") and perpetrator.date_of_birth:
+            facts.append(("Date of birth", perpetrator.date_of_birth.strftime("%-d %B %Y")))
+        if show("risk_level"):
+            facts.append(("Case risk level", item.case.get_risk_level_display()))
+    else:
+        link = _victim_link(item)
+        label = link.safe_label if link else "Victim (no linked perpetrator recorded)"
+        title = label if show("label") else f"Victim item {item.order}"
+        if full:
+            facts.append(("Victim record", f"{item.victim.reference}: {item.victim.full_name}"))
+        if show("label"):
+            facts.append(("Victim", label))
+        if show("relationship") and link:
+            facts.append(
+                ("Relationship", f"{link.get_relationship_display()} of {link.perpetrator.full_name}")
+            )
+        if show("risk_level"):
+            facts.append(("Risk level when listed", item.get_risk_level_display()))
+    facts.append(("Reason", item.get_reason_display()))
+    facts.append(("Time", f"{item.slot_start:%H:%M} to {item.slot_end:%H:%M} ({item.slot_minutes} minutes)"))
+    return ItemView(item=item, title=title, facts=facts)
+
+
+def agenda_for(meeting: Meeting, viewer: Viewer) -> list[AgendaItem]:
+    """The meeting's items this viewer may see, in agenda order."""
+    items = _items_queryset().filter(meeting=meeting)
+    if not viewer.full:
+        items = items.filter(shared_with_agencies=True)
+    return list(items.order_by("order", "slot_start", "pk"))
+
+
+def research_for(items: list[AgendaItem], viewer: Viewer) -> dict[int, list[Research]]:
+    """Research by item: every agency's for managers, the viewer's own agency's otherwise."""
+    research = Research.objects.filter(agenda_item__in=items).select_related("organisation", "submitted_by")
+    if not viewer.full:
+        research = research.filter(organisation_id__in=viewer.organisation_ids)
+    grouped: dict[int, list[Research]] = {}
+    for row in research:
+        grouped.setdefault(row.agenda_item_id, []).append(row)
+    return grouped
+
+
+def actions_for_items(items: list[AgendaItem], viewer: Viewer) -> dict[int, list[Action]]:
+    actions = Action.objects.filter(agenda_item__in=items).select_related("organisation", "owner")
+    if not viewer.full:
+        actions = actions.filter(organisation_id__in=viewer.organisation_ids)
+    grouped: dict[int, list[Action]] = {}
+    for action in actions:
+        grouped.setdefault(action.agenda_item_id, []).append(action)
+    return grouped
+
+
+def carried_actions(meeting: Meeting, viewer: Viewer) -> list[Action]:
+    """Unfinished actions from this panel's earlier meetings, to be reviewed at this one."""
+    actions = Action.objects.filter(
+        agenda_item__meeting__panel_id=meeting.panel_id,
+        agenda_item__meeting__scheduled_for__lt=meeting.scheduled_for,
+        status=Action.Status.OPEN,
+    ).select_related("organisation", "owner", "agenda_item__meeting")
+    if not viewer.full:
+        actions = actions.filter(organisation_id__in=viewer.organisation_ids)
+    return list(actions.order_by("due_on", "pk"))
+
+
+def member_agencies(panel: Panel) -> list[Organisation]:
+    return list(Organisation.objects.filter(panel_memberships__panel=panel).order_by("name"))
+
+
+def agency_people(agencies: list[Organisation]) -> list[tuple]:
+    """Agency representatives in the given agencies, as (user, organisation) pairs, for naming action owners."""
+    memberships = (
+        Membership.objects.filter(
+            team__organisation__in=agencies, role=Role.AGENCY_REP, active=True, user__is_active=True
+        )
+        .select_related("user", "team__organisation")
+        .order_by("team__organisation__name", "user__full_name")
+    )
+    seen, people = set(), []
+    for membership in memberships:
+        if membership.user_id not in seen:
+            seen.add(membership.user_id)
+            people.append((membership.user, membership.team.organisation))
+    return people
+
+
+def action_tracker(
+    user, *, organisation_id: int | None = None, overdue_only: bool = False
+) -> QuerySet[Action]:
+    """Actions the user may see across every meeting, oldest due first.
+
+    Agency representatives see what their agency owes; coordinators and chairs see every
+    agency's actions on their panels and may narrow to one agency.
+    """
+    actions = policy.visible(user, Action).select_related(
+        "organisation", "owner", "agenda_item__meeting__panel"
+    )
+    if organisation_id:
+        actions = actions.filter(organisation_id=organisation_id)
+    if overdue_only:
+        actions = actions.filter(status=Action.Status.OPEN, due_on__lt=timezone.localdate())
+    open_first = DbCase(When(status=Action.Status.OPEN, then=Value(0)), default=Value(1))
+    return actions.order_by(open_first, "due_on", "pk")
+
+
+def tracker_agencies(user) -> list[Organisation]:
+    """Agencies the user may filter the tracker by."""
+    managed = policy.visible(user, Panel).values("pk")
+    return list(
+        Organisation.objects.filter(
+            Q(panel_memberships__panel__in=managed) | Q(pk__in=rep_organisation_ids(user))
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def packs_for(meeting: Meeting, user) -> list[MeetingPack]:
+    return list(
+        policy.visible(user, MeetingPack)
+        .filter(meeting=meeting)
+        .select_related("organisation", "requested_by")
+    )
+
+
+def upcoming_meetings(panel: Panel) -> QuerySet[Meeting]:
+    return panel.meetings.filter(
+        status__in=[Meeting.Status.PLANNING, Meeting.Status.PUBLISHED], scheduled_for__gte=timezone.now()
+    ).order_by("scheduled_for")
