@@ -1,0 +1,86 @@
+"""The reports a user can open, export and print, in one place so every channel agrees.
+
+Each report names its filter form and a builder that turns the chosen filter into tables.
+Pages, CSV, Excel and the PDF all call `build()`; suppression is applied when tables are shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from reports import dashboard, equality, marac, outcomes
+from reports.cohorts import ReportFilter
+from reports.forms import EqualityFilterForm, ReportFilterForm
+from reports.tables import Table
+
+
+@dataclass(frozen=True)
+class Report:
+    key: str
+    title: str
+    url_name: str
+    form_class: type[ReportFilterForm]
+    builder: Callable[[ReportFilter, dict], list[Table]]
+    summary: str
+
+
+def _dashboard(f: ReportFilter, data: dict) -> list[Table]:
+    return dashboard.tables(f, today=timezone.localdate())
+
+
+def _outcomes(f: ReportFilter, data: dict) -> list[Table]:
+    return outcomes.tables(f)
+
+
+def _equality(f: ReportFilter, data: dict) -> list[Table]:
+    return equality.tables(f, data.get("subject") or equality.Subject.PERPETRATORS)
+
+
+def _marac(f: ReportFilter, data: dict) -> list[Table]:
+    return [marac.return_table(f)]
+
+
+REPORTS = {
+    report.key: report
+    for report in [
+        Report(
+            "dashboard",
+            "Team and service dashboard",
+            "reports:dashboard",
+            ReportFilterForm,
+            _dashboard,
+            "Caseload, referrals against targets, first contact, engagement, completion, flags and reviews.",
+        ),
+        Report(
+            "outcomes",
+            "Outcome report",
+            "reports:outcomes",
+            ReportFilterForm,
+            _outcomes,
+            "Change in abusive behaviour, victim risk, RFG scores, repeat MARAC, needs and cost avoidance.",
+        ),
+        Report(
+            "equality",
+            "Equality monitoring",
+            "reports:equality",
+            EqualityFilterForm,
+            _equality,
+            "The caseload's ethnicity, age, gender, disability and sexuality against the area's population.",
+        ),
+        Report(
+            "marac-return",
+            "MARAC data return",
+            "reports:marac_return",
+            ReportFilterForm,
+            _marac,
+            "Meeting-level quarterly return: cases, repeats, children, BME, disability, male, LGBT, under-18s, routes.",
+        ),
+    ]
+}
+
+
+def get(key: str) -> Report | None:
+    return REPORTS.get(key)
