@@ -271,6 +271,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set, so partner developers see the same enum wherever it appears.
+    "ENUM_NAME_OVERRIDES": {
+        "RiskLevelEnum": "casework.models.core.RiskLevel",
+        "DisruptionActionStatusEnum": "casework.models.casefile.DisruptionAction.Status",
+        "PanelActionStatusEnum": "panels.models.Action.Status",
+    },
 }
 
 LOGGING = {

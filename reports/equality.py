@@ -182,7 +182,7 @@ def tables(f: ReportFilter, subject: str = Subject.PERPETRATORS) -> list[Table]:
                     label,
                     N(n),
                     share,
-                    f"{population}%" if population is not None else "–",
+                    f"{population:.1f}%" if population is not None else "–",
                     RepresentationCell(share, population),
                 ]
             )

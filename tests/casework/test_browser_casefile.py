@@ -22,7 +22,7 @@ def test_case_managers_day(ui, world):
     )
     ui.sign_in(manager)
     page = ui.goto("/cases/")
-    page.get_by_role("link", name=case.reference).click()
+    page.get_by_role("link", name="HOLLOWAY, Darren").click()
     page.wait_for_url(f"**/cases/{case.pk}/")
     ui.axe()
     assert page.get_by_role("heading", name="Darren Holloway").is_visible()

@@ -279,6 +279,7 @@ def dataset(world) -> Dataset:
             first_contact_on=days(today, contact) if contact is not None else None,
             first_name=f"Ottoline{n}",
             last_name="Fennimore",
+            created_by=worker,
         )
 
     status = Referral.Status
