@@ -21,13 +21,14 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import filters, permissions, serializers
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.pagination import CursorPagination
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts import audit, policy
 from accounts.api_auth import (
@@ -234,3 +235,28 @@ ERROR_RESPONSES = {
 
 def errors(*codes: int) -> dict:
     return {code: ERROR_RESPONSES[code] for code in codes}
+
+
+REFUSALS = {401, 403, 404, 429}
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus an audit event for every refused call (who, what, from where).
+
+    Refusals are the trail an information-sharing agreement asks about: a partner system probing
+    records it may not see, or a revoked token still in use, shows up in /audit/.
+    """
+    response = drf_exception_handler(exc, context)
+    request = context.get("request")
+    if response is not None and response.status_code in REFUSALS and request is not None:
+        # DRF marks the request's transaction for rollback on every handled error. A refusal comes
+        # from authentication, throttling, permissions or the policy lookup, before any write (a
+        # refusing service has already rolled back its own savepoint), so the request's
+        # transaction can commit, and with it the record of the refusal.
+        transaction.set_rollback(False)
+        audit.record(
+            request,
+            AuditEvent.Action.DENIED,
+            purpose=f"API {request.method} refused with {response.status_code}: {exc.__class__.__name__}",
+        )
+    return response

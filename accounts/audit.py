@@ -38,7 +38,17 @@ def record(
     object_id: str | int = "",
     purpose: str = "",
 ) -> AuditEvent:
-    """Append one audit event for `user` (default: the request's user) acting on `obj`."""
+    """Append one audit event for `user` (default: the request's user) acting on `obj`.
+
+    Services called without the request still get its id, address and path: the request being
+    served is taken from accounts.middleware.current_request.
+    """
+    if request is None:
+        from accounts.middleware import current_request
+
+        request = current_request.get()
+        if request is not None and user is None:
+            user = request.user if request.user.is_authenticated else None  # type: ignore[assignment]
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user  # type: ignore[assignment]
     membership = user.primary_membership if user is not None else None

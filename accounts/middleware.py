@@ -1,3 +1,4 @@
+import contextvars
 import logging
 import re
 import uuid
@@ -6,7 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -57,6 +58,11 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
+current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "current_request", default=None
+)
+
+
 class RequestIdMiddleware:
     """Gives every request an id (kept from X-Request-ID when well formed) for audit and logs."""
 
@@ -66,7 +72,13 @@ class RequestIdMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        response = self.get_response(request)
+        # Services write audit events without being handed the request; this lets those events
+        # still carry the request id, address and path (accounts.audit.record).
+        token = current_request.set(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request.reset(token)
         response["X-Request-ID"] = request.request_id
         return response
 

@@ -168,3 +168,29 @@ def test_list_reads_are_audited_one_event_per_record(world, api_data, token_clie
     )
     assert event.user == world.user("casemanager", "north")
     assert "API (token" in event.purpose
+
+
+def test_refused_calls_are_audited_with_the_request(world, api_data, token_client):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-key", HTTP_X_REQUEST_ID="probe-1")
+    assert client.get(CASES).status_code == 401
+    other_area = token_client("casemanager", "south")
+    assert other_area.get(f"{CASES}{api_data.case.pk}/").status_code == 404
+    refused = AuditEvent.objects.filter(action=AuditEvent.Action.DENIED).order_by("id")
+    assert [(e.request_id, e.user_id, e.path) for e in refused][0] == ("probe-1", None, CASES)
+    last = refused.last()
+    assert last.user == world.user("casemanager", "south")
+    assert "refused with 404" in last.purpose and last.path == f"{CASES}{api_data.case.pk}/"
+
+
+def test_writes_through_services_carry_the_request_id(world, api_data, token_client):
+    client = token_client("casemanager", "north")
+    response = client.patch(
+        f"{CASES}{api_data.case.pk}/",
+        {"next_review_date": "2027-01-15", "version": api_data.case.version},
+        format="json",
+        HTTP_X_REQUEST_ID="write-1",
+    )
+    assert response.status_code == 200, response.json()
+    update = AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE).latest("id")
+    assert update.request_id == "write-1" and update.path == f"{CASES}{api_data.case.pk}/"
