@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.forms_govuk import GovukForm, GovukModelForm
 from accounts.models import Organisation, Role, User
+from accounts.safe_text import validate_no_contact_details
 from casework.models import (
     BehaviourType,
     Case,
@@ -36,10 +37,18 @@ class VersionField(forms.IntegerField):
 
 
 class CaseFileModelForm(GovukModelForm):
-    """Radios never offer Django's "---------" blank choice: a required answer is chosen, not defaulted."""
+    """Radios never offer Django's "---------" blank choice: a required answer is chosen, not defaulted.
+
+    `guarded_fields` are free text seen on the perpetrator's side: a postcode, phone number or
+    email typed into them is refused (accounts.safe_text).
+    """
+
+    guarded_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in self.guarded_fields:
+            self.fields[name].validators.append(validate_no_contact_details)
         for field in self.fields.values():
             if not hasattr(field, "choices"):
                 continue
@@ -143,6 +152,7 @@ class RiskChangeForm(GovukForm):
         max_length=2000,
         help_text="What has happened, and what it means for the risk. This is kept in the risk history.",
         error_messages={"required": "Enter the reason the risk level is changing"},
+        validators=[validate_no_contact_details],
     )
     version = VersionField()
 
@@ -210,6 +220,8 @@ class PerpetratorForm(VersionedModelForm):
 
 
 class AliasForm(CaseFileModelForm):
+    guarded_fields = ("note",)
+
     class Meta:
         model = PerpetratorAlias
         fields = ["name", "note"]
@@ -250,6 +262,8 @@ class RemoveForm(GovukForm):
 
 
 class SupportGoalForm(VersionedModelForm):
+    guarded_fields = ("goal",)
+
     class Meta:
         model = SupportGoal
         fields = ["need_domain", "goal", "status", "review_date"]
@@ -263,6 +277,8 @@ class SupportGoalForm(VersionedModelForm):
 
 
 class DisruptionActionForm(VersionedModelForm):
+    guarded_fields = ("description", "outcome")
+
     class Meta:
         model = DisruptionAction
         fields = ["lever", "agency", "description", "due_date", "status", "outcome"]
@@ -285,6 +301,8 @@ class DisruptionActionForm(VersionedModelForm):
 
 
 class SessionForm(CaseFileModelForm):
+    guarded_fields = ("notes",)
+
     class Meta:
         model = CaseSession
         fields = ["kind", "held_on", "duration_minutes", "attendance", "notes"]
@@ -309,6 +327,8 @@ class SessionForm(CaseFileModelForm):
 
 
 class NoteForm(CaseFileModelForm):
+    guarded_fields = ("text",)
+
     class Meta:
         model = CaseNote
         fields = ["kind", "sensitivity", "text"]
@@ -325,6 +345,7 @@ class NoteDeleteForm(GovukForm):
         label="Why is this note being deleted?",
         max_length=500,
         error_messages={"required": "Enter why the note is being deleted"},
+        validators=[validate_no_contact_details],
     )
 
 
@@ -380,6 +401,7 @@ class ClosureRequestForm(GovukForm):
         max_length=5000,
         help_text="The work done, what changed, and anything the next worker should know.",
         error_messages={"required": "Enter a closing summary"},
+        validators=[validate_no_contact_details],
     )
 
     def __init__(self, *args, **kwargs):
@@ -400,6 +422,7 @@ class ClosureDecisionForm(GovukForm):
         required=False,
         max_length=2000,
         help_text="Required if you return the closure.",
+        validators=[validate_no_contact_details],
     )
 
     def clean(self):
@@ -415,4 +438,5 @@ class ReopenForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         error_messages={"required": "Enter why the case is being reopened"},
+        validators=[validate_no_contact_details],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.forms_govuk import GovukForm
+from accounts.safe_text import validate_no_contact_details
 from casework.forms import VersionField
 from casework.models import Assessment, AssessmentInstrument
 from casework.models.casefile import SEVERITY_CHOICES
@@ -52,7 +53,12 @@ class AssessmentForm(GovukForm):
                     for code in ("invalid", "min_value", "max_value"):
                         field.error_messages[code] = message
             else:
-                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, **common)
+                field = forms.CharField(
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                    max_length=5000,
+                    validators=[validate_no_contact_details],
+                    **common,
+                )
             field.initial = assessment.answers.get(key)
             self.fields[f"q_{key}"] = field
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.forms_govuk import GovukForm
+from accounts.safe_text import validate_no_contact_details
 from casework.flags import KIND_CHOICES, Status
 
 
@@ -39,6 +40,7 @@ class AcknowledgeForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         error_messages={"required": "Enter what you have done about this flag"},
+        validators=[validate_no_contact_details],
     )
 
     def clean_note(self) -> str:

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.forms_govuk import GovukForm
+from accounts.safe_text import validate_no_contact_details
 from casework.forms import VersionField
 from casework.models import CustodyEvent, IncidentType, Offence, OrderCondition, OrderKind
 
@@ -48,7 +49,10 @@ class OrderForm(GovukForm):
         label="Details of the conditions",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="For example the streets of an exclusion zone. Do not write a victim's address.",
+        help_text="Describe any zone by reference to the order, for example “the exclusion zone shown "
+        "on the map in the order”. Do not write street names near a victim's home, an address, a "
+        "postcode or a phone number: this is seen on the perpetrator's side.",
+        validators=[validate_no_contact_details],
     )
     protected_persons = SafeLinkChoiceField(label="Protected people", queryset=None, required=False)
     notified_on = forms.DateField(
@@ -94,12 +98,14 @@ class BreachForm(GovukForm):
         label="What happened",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Do not write a victim's address or contact details.",
+        validators=[validate_no_contact_details],
     )
     action_taken = forms.CharField(
         label="Action taken",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text="For example: arrested, charged, warning given.",
+        validators=[validate_no_contact_details],
     )
 
     def clean_occurred_on(self):
@@ -180,6 +186,7 @@ class CustodyEventForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text="Required for a recall.",
+        validators=[validate_no_contact_details],
     )
 
     def clean_occurred_on(self):
@@ -220,6 +227,7 @@ class IncidentForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text="Do not write a victim's address or contact details.",
+        validators=[validate_no_contact_details],
     )
     version = VersionField(required=False)
 
@@ -257,6 +265,7 @@ class IncidentRemoveForm(GovukForm):
         label="Why is this incident being removed?",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: entered against the wrong person.",
+        validators=[validate_no_contact_details],
     )
 
 

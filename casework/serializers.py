@@ -4,6 +4,10 @@ Read serializers show what the case's users see on the case pages. Victims appea
 safe labels ("Ex-partner, victim 2"); nothing here reads a victim row. Write serializers
 accept exactly the fields the matching service changes, plus `version` for optimistic
 concurrency, and refuse anything else by name (`RejectUnknownFieldsMixin`).
+
+Free text typed by people is refused if it holds a postcode, phone number or email
+(`validate_no_contact_details`); the police incident feed cannot be asked to correct its text, so
+its summaries are masked by the import it shares with the CSV upload (`casework.imports`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.api_access import RejectUnknownFieldsMixin
+from accounts.safe_text import validate_no_contact_details
 from casework.imports import COLUMNS
 from casework.models import (
     Case,
@@ -113,7 +118,14 @@ class OrderUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     conditions = serializers.ListField(
         child=serializers.ChoiceField(choices=OrderCondition.choices), required=False, max_length=20
     )
-    conditions_detail = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    conditions_detail = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        validators=[validate_no_contact_details],
+        help_text="Describe any zone by reference to the order. No street names near a victim's home, "
+        "addresses, postcodes, phone numbers or emails.",
+    )
     notified_on = serializers.DateField(required=False, allow_null=True)
     court_or_issuer = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
@@ -178,7 +190,9 @@ class DisruptionActionSerializer(serializers.ModelSerializer):
 class DisruptionActionUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
     status = serializers.ChoiceField(choices=DisruptionAction.Status.choices, required=False)
-    outcome = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    outcome = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000, validators=[validate_no_contact_details]
+    )
     due_date = serializers.DateField(required=False, allow_null=True)
 
 

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from accounts.api_access import PolicyAPIMixin, RejectUnknownFieldsMixin, audit_object, errors, service_errors
 from accounts.models import AuditEvent, Team
 from accounts.models_api import Scope
+from accounts.safe_text import validate_no_contact_details
 from referrals.access import may_record_referrals
 from referrals.models import Referral, ReferralVictim
 from referrals.services import RESTRICTED_FIELDS, NamedVictimEntry, referral_save
@@ -83,6 +84,11 @@ class ReferralSubmitSerializer(RejectUnknownFieldsMixin, serializers.ModelSerial
             "consent_notes",
             "named_victims",
         ]
+        # Seen on the perpetrator's side: victims' contact details go in `named_victims` only.
+        extra_kwargs = {
+            "concerns": {"validators": [validate_no_contact_details]},
+            "consent_notes": {"validators": [validate_no_contact_details]},
+        }
 
 
 class NamedVictimOutSerializer(serializers.ModelSerializer):
