@@ -40,7 +40,6 @@ from casework.serializers import (
     OrderUpdateSerializer,
     incident_row,
 )
-from casework.tasks import enqueue_flags_after_incident
 
 READ_ERRORS = errors(401, 403, 404, 429)
 LIST_ERRORS = errors(400, 401, 403, 429)
@@ -284,16 +283,6 @@ def importing_team(user) -> Team | None:
     )
 
 
-def risk_jobs_after_incidents(incident_ids: list[int]) -> None:
-    """Enqueue (on commit) the risk-flag jobs an incident entered by hand triggers.
-
-    RFG scores are already refreshed by the import itself. The flag rules are idempotent, so
-    if casework's own services start enqueueing this too, a second enqueue raises nothing twice.
-    """
-    for incident_id in incident_ids:
-        enqueue_flags_after_incident(incident_id)
-
-
 def _rows_to_csv(rows: list[dict[str, str]]) -> io.StringIO:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[column.name for column in COLUMNS])
@@ -345,7 +334,6 @@ class IncidentPushView(PolicyAPIMixin, APIView):
             raise serializers.ValidationError(self._errors(result))
         for incident_id in result.created_ids:
             audit_object_id(request, incident_id)
-        risk_jobs_after_incidents(result.created_ids)
         body = IncidentPushResultSerializer(
             {
                 "created": result.created,

@@ -4,9 +4,16 @@ A rule (casework.jobs, and `flag_rules.py` in victims, panels and referrals) is 
 functions: `candidates(today)`, ONE set-based query over an indexed date window returning ids,
 and `raise_flags(ids, today)`, which builds FlagSpecs for a batch of those ids and calls
 `flags_raise`. The daily scan runs every rule's candidates and hands the ids to Celery in
-batches of BATCH_SIZE; an event (a new incident, a breach, a new partner) runs the rules
-registered for it on that one id. Because rules re-check their whole window each day, an event
-whose job was lost (Redis down) is still flagged by the next scan.
+batches of BATCH_SIZE; an event (an incident entered, changed or imported, a breach, an order
+recorded or changed, release dates changed or a release recorded, a new partner) runs the
+rules registered for it on the records that changed, as soon as the write commits. Because
+rules re-check their whole window each day, an event whose job was lost (Redis down) is still
+flagged by the next scan.
+
+Every flag reaches someone: when nobody named can receive it, its Fallback sends it to the
+team's other members in the relevant role, then to the area's admins and coordinators (a
+victim-side flag then loses the victim's name); with nobody at all it is not raised, and the
+next scan tries again.
 
 Flag text is built from safe fields only. Victim-side flags (audience VICTIM) go only to the
 victim's IDVA team and may name the victim; every other flag refers to a victim by
@@ -31,7 +38,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from accounts import audit
-from accounts.models import AuditEvent, Membership, Role, User
+from accounts.models import AuditEvent, Membership, Role, Team, User
 from casework.models import Case, FlagAudience, FlagKind, FlagRecipient, RiskFlag
 
 logger = logging.getLogger(__name__)
@@ -53,6 +60,27 @@ class Recipient:
     team_id: int | None = None
 
 
+@dataclass(frozen=True)
+class Fallback:
+    """Who receives a flag when none of its own recipients can (nobody allocated, or gone).
+
+    First the team's other members in `roles` (e.g. the team's other IDVAs when neither the
+    victim's IDVA nor a team supervisor exists), then the admins and panel coordinators of the
+    team's area. A victim-side flag names the victim, which is for the IDVA team only: when it
+    has to leave the team, `area_title` and `area_todo` replace its text (they give the
+    victim's reference, never a name), and it carries no link to the victim's record.
+    """
+
+    team_id: int | None
+    roles: tuple[str, ...]
+    area_title: str = ""
+    area_todo: str = ""
+
+
+# The area-level people who can put staff in place when a team has nobody to receive a flag.
+AREA_FALLBACK_ROLES = (Role.ADMIN, Role.PANEL_COORDINATOR)
+
+
 @dataclass
 class FlagSpec:
     kind: str
@@ -66,6 +94,7 @@ class FlagSpec:
     victim_id: int | None = None
     url: str = ""
     recipients: list[Recipient] = field(default_factory=list)
+    fallback: Fallback | None = None
 
     @property
     def key(self) -> tuple[str, str, datetime.date]:
@@ -74,7 +103,12 @@ class FlagSpec:
 
 @dataclass(frozen=True)
 class Rule:
-    """A risk rule. `event` names the change that also runs it at once ("incident", ...)."""
+    """A risk rule. `event` names the change that also runs it at once ("incident", ...).
+
+    For a rule with an event, `candidates` returns the ids of the changed records themselves
+    (incidents, orders, ...): an event runs the rule only on ids that are candidates today, so
+    the event and the daily scan raise exactly the same flags.
+    """
 
     key: str
     candidates: Callable[[datetime.date], Iterable[int]]
@@ -125,13 +159,36 @@ def rule_run(key: str, *, today: datetime.date) -> int:
     return sum(found.raise_flags(batch, today) for batch in batches(found.candidates(today)))
 
 
-def flags_after_event(event: str, pk: int, *, today: datetime.date | None = None) -> int:
-    """Run every rule registered for `event` on the one record that just changed."""
+def _candidates_among(found: Rule, ids: list[int], today: datetime.date) -> list[int]:
+    """The ids that are among the rule's candidates today (one query)."""
+    candidates = found.candidates(today)
+    if isinstance(candidates, QuerySet):
+        return sorted(set(candidates.filter(pk__in=ids)))
+    wanted = set(ids)
+    return sorted({pk for pk in candidates if pk in wanted})
+
+
+def flags_after_event(event: str, ids: int | Iterable[int], *, today: datetime.date | None = None) -> int:
+    """Run every rule registered for `event` on the records that just changed.
+
+    Each rule sees only those of `ids` that are its candidates today (a DVPN rule never sees
+    another kind of order; a custody record with no release date in view raises nothing).
+    """
     today = today or timezone.localdate()
-    return sum(found.raise_flags([pk], today) for found in rules() if found.event == event)
+    ids = [ids] if isinstance(ids, int) else list(ids)
+    raised = 0
+    for found in rules():
+        if found.event != event:
+            continue
+        for batch in batches(ids):
+            due = _candidates_among(found, batch, today)
+            if due:
+                raised += found.raise_flags(due, today)
+    return raised
 
 
-def flags_after_incident(incident_id: int, *, today: datetime.date | None = None) -> int:
+def flags_after_incident(incident_id: int | Iterable[int], *, today: datetime.date | None = None) -> int:
+    """An incident entered, changed or imported (several ids: an import)."""
     return flags_after_event("incident", incident_id, today=today)
 
 
@@ -141,6 +198,16 @@ def flags_after_new_partner(notice_id: int, *, today: datetime.date | None = Non
 
 def flags_after_breach(breach_id: int, *, today: datetime.date | None = None) -> int:
     return flags_after_event("breach", breach_id, today=today)
+
+
+def flags_after_order(order_id: int, *, today: datetime.date | None = None) -> int:
+    """An order recorded or changed: a DVPN's hearing, an expiry close at hand, a DAPO notification."""
+    return flags_after_event("order", order_id, today=today)
+
+
+def flags_after_custody(custody_id: int, *, today: datetime.date | None = None) -> int:
+    """A custody record made or its release dates changed, or a release recorded."""
+    return flags_after_event("custody", custody_id, today=today)
 
 
 # --- Raising ------------------------------------------------------------------------------------
@@ -153,6 +220,10 @@ def flags_raise(specs: Iterable[FlagSpec]) -> int:
     subject_key, trigger_date) and on (flag, user) makes every insert ON CONFLICT DO NOTHING.
     Recipients of a flag that already existed are topped up (a crash between the two inserts,
     or a newly allocated IDVA, loses nothing); nobody is ever added twice.
+
+    No flag is raised to nobody: inactive accounts are dropped, a spec left with no one gets
+    its `fallback` (see Fallback), and a spec still without anyone is not raised but logged
+    (by kind and ids only), so the next scan tries again once someone is in post.
     """
     unique: dict[tuple, FlagSpec] = {}
     for spec in specs:
@@ -164,6 +235,18 @@ def flags_raise(specs: Iterable[FlagSpec]) -> int:
         matching |= Q(kind=kind, subject_key=subject_key, trigger_date=trigger_date)
     with transaction.atomic():
         existing = set(RiskFlag.objects.filter(matching).values_list("kind", "subject_key", "trigger_date"))
+        # Fallbacks only for new flags: one that exists already has its people (and its text,
+        # which a fallback beyond the team must not be sent).
+        _address(unique.values(), new=[spec for key, spec in unique.items() if key not in existing])
+        for key, spec in list(unique.items()):
+            if key not in existing and not spec.recipients:
+                logger.error(
+                    "risk flag %s %s on %s has nobody to receive it: not raised",
+                    spec.kind,
+                    spec.subject_key,
+                    spec.trigger_date,
+                )
+                del unique[key]
         RiskFlag.objects.bulk_create(
             [
                 RiskFlag(
@@ -204,6 +287,74 @@ def flags_raise(specs: Iterable[FlagSpec]) -> int:
             ignore_conflicts=True,
         )
     return len([key for key in unique if key not in existing])
+
+
+def _address(specs: Iterable[FlagSpec], *, new: list[FlagSpec]) -> None:
+    """Drop inactive recipients; give each `new` spec left with nobody its fallback (4 queries at most)."""
+    specs = list(specs)
+    named = {r.user_id for spec in specs for r in spec.recipients}
+    if named:
+        active = set(User.objects.filter(pk__in=named, is_active=True).values_list("pk", flat=True))
+        for spec in specs:
+            spec.recipients = [r for r in spec.recipients if r.user_id in active]
+    orphans = [spec for spec in new if not spec.recipients and spec.fallback and spec.fallback.team_id]
+    if not orphans:
+        return
+    in_team: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for team_id, role, user_id in (
+        Membership.objects.filter(
+            team_id__in={spec.fallback.team_id for spec in orphans},
+            role__in={role for spec in orphans for role in spec.fallback.roles},
+            active=True,
+            user__is_active=True,
+        )
+        .values_list("team_id", "role", "user_id")
+        .order_by("team_id", "role", "user_id")
+    ):
+        in_team[(team_id, role)].append(user_id)
+    for spec in orphans:
+        team_id = spec.fallback.team_id
+        spec.recipients = [
+            Recipient(
+                user_id,
+                f"Sent to the team ({Role(role).label}): nobody named for it can receive it",
+                team_id,
+            )
+            for role in spec.fallback.roles
+            for user_id in in_team.get((team_id, role), [])
+        ]
+    orphans = [spec for spec in orphans if not spec.recipients]
+    if not orphans:
+        return
+    team_areas = dict(
+        Team.objects.filter(pk__in={s.fallback.team_id for s in orphans}).values_list("pk", "area_id")
+    )
+    in_area: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for area_id, user_id, member_team_id in (
+        Membership.objects.filter(
+            team__area_id__in=set(team_areas.values()),
+            role__in=AREA_FALLBACK_ROLES,
+            active=True,
+            user__is_active=True,
+        )
+        .values_list("team__area_id", "user_id", "team_id")
+        .order_by("team__area_id", "user_id", "team_id")
+    ):
+        in_area[area_id].append((user_id, member_team_id))
+    for spec in orphans:
+        people = in_area.get(team_areas.get(spec.fallback.team_id), [])
+        if not people:
+            continue
+        if spec.fallback.area_title:
+            spec.title, spec.todo, spec.url = spec.fallback.area_title, spec.fallback.area_todo, ""
+        spec.recipients = [
+            Recipient(
+                user_id,
+                "Nobody in the team it belongs to can receive it: you are an area admin or coordinator",
+                team_id,
+            )
+            for user_id, team_id in people
+        ]
 
 
 def _one_per_user(recipients: list[Recipient]) -> list[Recipient]:

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import AuditEvent, Team
+from accounts.safe_text import mask_contact_details
 from casework.models import (
     Case,
     Incident,
@@ -32,6 +33,7 @@ from casework.models import (
     PerpetratorIdentifier,
 )
 from casework.services_legal import incident_create, rfg_refresh_for_perpetrator
+from casework.tasks import enqueue_flags_after_incidents
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -78,7 +80,12 @@ COLUMNS = [
         False,
         'The Tideline victim numbers involved, separated by ";" (e.g. "1;2" for victim 1 and victim 2). Never names.',
     ),
-    Column("summary", False, "A short description. Do not include any victim's address or contact details."),
+    Column(
+        "summary",
+        False,
+        "A short description. Do not include any victim's address or contact details: postcodes, "
+        "phone numbers and email addresses are replaced by “[postcode removed]” and the like.",
+    ),
 ]
 REQUIRED = [c.name for c in COLUMNS if c.required]
 KNOWN = {c.name for c in COLUMNS}
@@ -99,6 +106,8 @@ class ImportResult:
     rejected: list[RejectedRow] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     created_ids: list[int] = field(default_factory=list)
+    # Postcodes, phone numbers and emails replaced in summaries (a count: never the values).
+    masked_details: int = 0
 
     @property
     def ok(self) -> bool:
@@ -345,6 +354,9 @@ def incident_import_csv(*, file, actor, team: Team, source: str = IncidentSource
         if reference in existing:
             result.already_present += 1
             continue
+        # Nobody can be asked to correct a feed: contact details in the summary are masked.
+        row["summary"], masked = mask_contact_details(row.get("summary", ""))
+        result.masked_details += masked
         values, problems = _check_row(row, number, matcher, victim_numbers_of)
         result.rejected.extend(problems)
         if not problems:
@@ -368,6 +380,7 @@ def incident_import_csv(*, file, actor, team: Team, source: str = IncidentSource
                 case=open_cases.get(perpetrator.pk),
                 source=source,
                 refresh_scores=False,
+                enqueue_flags=False,
                 **values,
             )
         except ValidationError as error:  # pragma: no cover - checked above; kept as a guard
@@ -386,6 +399,9 @@ def incident_import_csv(*, file, actor, team: Team, source: str = IncidentSource
         user=actor,
         object_type="casework.incidentimport",
         object_id="",
-        purpose=f"Imported {result.created} incident(s); {result.already_present} already present",
+        purpose=f"Imported {result.created} incident(s); {result.already_present} already present; "
+        f"{result.masked_details} contact detail(s) removed from summaries",
     )
+    # Risk flags for the new incidents, on commit, in batches (never one job per row).
+    enqueue_flags_after_incidents(result.created_ids)
     return result

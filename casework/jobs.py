@@ -18,7 +18,9 @@ import datetime
 from django.conf import settings
 from django.db.models import Max, Q
 
+from accounts.models import Role
 from casework.flags import (
+    Fallback,
     FlagSpec,
     Rule,
     case_recipients,
@@ -35,6 +37,7 @@ from casework.models import (
     CustodyRecord,
     FlagKind,
     Incident,
+    IncidentSource,
     Order,
     OrderBreach,
     OrderKind,
@@ -44,6 +47,12 @@ DAY = datetime.timedelta(days=1)
 
 # Release marks: days before the expected release date on which the people concerned are told.
 RELEASE_MARKS = (28, 14, 7, 1, 0)
+# When only the month is known the release may come on its first day: tell them 28 days before
+# the month starts, and again when it starts.
+RELEASE_MONTH_MARKS = (28, 0)
+# Incidents from the police whose victims Tideline cannot tell (no Tideline victim numbers given).
+POLICE_SOURCES = (IncidentSource.IMPORTED, IncidentSource.API)
+VICTIM_NOT_IDENTIFIED = "victim not identified by police; check with the IDVA"
 # Order expiry marks.
 ORDER_EXPIRY_MARKS = (7, 1)
 # How far back the event rules look, so an event whose job was lost is still flagged.
@@ -71,6 +80,11 @@ def _victim_labels(perpetrator) -> str:
     return "; ".join(labels) if labels else "no linked victims recorded"
 
 
+def case_fallback(case: Case) -> Fallback:
+    """No case manager or supervisor can receive it: the case team's case managers, then the area."""
+    return Fallback(team_id=case.team_id, roles=(Role.CASE_MANAGER,))
+
+
 def _flags_for_cases(cases, build) -> int:
     """Build specs for loaded cases with their perpetrator-side recipients, then raise them."""
     recipients = case_recipients(cases)
@@ -78,6 +92,7 @@ def _flags_for_cases(cases, build) -> int:
     for case, spec in build():
         spec.case_id = case.pk
         spec.recipients = recipients.get(case.pk, [])
+        spec.fallback = case_fallback(case)
         specs.append(spec)
     return flags_raise(specs)
 
@@ -86,29 +101,54 @@ def _flags_for_cases(cases, build) -> int:
 
 
 def release_candidates(today: datetime.date):
-    """Custody records with release due within 28 days, or released in the last week."""
+    """Custody records with release due within 28 days (by date, or by a month starting within
+    28 days or in the last week), or released in the last week. Three indexed windows."""
+    ahead = today + datetime.timedelta(days=28)
+    lookback = today - datetime.timedelta(days=EVENT_LOOKBACK_DAYS)
     return CustodyRecord.objects.filter(
-        Q(released_on__isnull=True, expected_release_on__range=(today, today + datetime.timedelta(days=28)))
-        | Q(released_on__range=(today - datetime.timedelta(days=EVENT_LOOKBACK_DAYS), today))
+        Q(released_on__isnull=True, expected_release_on__range=(today, ahead))
+        | Q(released_on__isnull=True, expected_release_month__range=(lookback, ahead))
+        | Q(released_on__range=(lookback, today))
     ).values_list("pk", flat=True)
 
 
 def release_mark(record: CustodyRecord, today: datetime.date) -> tuple[int | None, datetime.date]:
-    """The latest release mark reached by `today` and the date it fell on (None: released)."""
+    """The latest release mark reached by `today` and the date it fell on (None: released).
+
+    With only a release month, the marks count to the first day of the month.
+    """
     if record.released_on is not None:
         return None, record.released_on
-    days_left = (record.expected_release_on - today).days
-    mark = min(m for m in RELEASE_MARKS if m >= days_left)
-    return mark, record.expected_release_on - datetime.timedelta(days=mark)
+    if record.expected_release_on is not None:
+        release, marks = record.expected_release_on, RELEASE_MARKS
+    else:
+        release, marks = record.expected_release_month, RELEASE_MONTH_MARKS
+    days_left = max((release - today).days, 0)
+    mark = min(m for m in marks if m >= days_left)
+    return mark, release - datetime.timedelta(days=mark)
 
 
-def release_text(mark: int | None, record: CustodyRecord) -> str:
+def release_text(mark: int | None, record: CustodyRecord, today: datetime.date) -> str:
+    """What is happening, as of `today` (a mark caught up late says how many days are left)."""
     if mark is None:
         return f"released from custody on {long_date(record.released_on)}"
-    if mark == 0:
-        return "due for release from custody today"
-    when = "tomorrow" if mark == 1 else f"in {mark} days"
+    if record.expected_release_on is None:
+        month = f"{record.expected_release_month:%B %Y}"
+        if mark == 0:
+            return f"expected to be released from custody this month, {month} (date not confirmed)"
+        return f"expected to be released from custody in {month} (date not confirmed)"
+    days_left = (record.expected_release_on - today).days
+    if days_left <= 0:
+        return f"due for release from custody today ({long_date(record.expected_release_on)})"
+    when = "tomorrow" if days_left == 1 else f"in {days_left} days"
     return f"due for release from custody {when} ({long_date(record.expected_release_on)})"
+
+
+def release_date_note(record: CustodyRecord) -> str:
+    """What to do about a release date that is not confirmed ("" when it is)."""
+    if record.released_on is None and record.expected_release_on is None:
+        return " The release date is not confirmed: ask the prison or probation for it and record it on the custody record."
+    return ""
 
 
 RELEASE_WHY = (
@@ -134,12 +174,13 @@ def release_raise(ids: list[int], today: datetime.date) -> int:
                     kind=FlagKind.RELEASE,
                     subject_key=f"custody:{record.pk}",
                     trigger_date=trigger,
-                    title=f"{_case_heading(case)}: {release_text(mark, record)}",
+                    title=f"{_case_heading(case)}: {release_text(mark, record, today)}",
                     why=RELEASE_WHY,
                     todo=(
                         "Confirm with the IDVA of each linked victim that the victim has been told "
                         f"(linked victims: {_victim_labels(case.perpetrator)}). Check the licence conditions "
                         "are in place and that the release accommodation is away from the victim."
+                        + release_date_note(record)
                     ),
                     url=safe_url("casework:custody", case.pk),
                 ),
@@ -148,7 +189,9 @@ def release_raise(ids: list[int], today: datetime.date) -> int:
     return _flags_for_cases([r.case for r in records], build)
 
 
-register(Rule("release", release_candidates, release_raise, description="Release from custody"))
+register(
+    Rule("release", release_candidates, release_raise, event="custody", description="Release from custody")
+)
 
 
 def scan_release(*, today: datetime.date) -> int:
@@ -212,7 +255,11 @@ def order_expiry_raise(ids: list[int], today: datetime.date) -> int:
 
 register(
     Rule(
-        "order_expiry", order_expiry_candidates, order_expiry_raise, description="Orders expiring and expired"
+        "order_expiry",
+        order_expiry_candidates,
+        order_expiry_raise,
+        event="order",
+        description="Orders expiring and expired",
     )
 )
 
@@ -249,7 +296,9 @@ def dvpn_raise(ids: list[int], today: datetime.date) -> int:
     return _order_specs(orders, build)
 
 
-register(Rule("dvpn", dvpn_candidates, dvpn_raise, description="DVPN issued: DVPO hearing due"))
+register(
+    Rule("dvpn", dvpn_candidates, dvpn_raise, event="order", description="DVPN issued: DVPO hearing due")
+)
 
 
 def dapo_notification_candidates(today: datetime.date):
@@ -298,6 +347,7 @@ register(
         "dapo_notification",
         dapo_notification_candidates,
         dapo_notification_raise,
+        event="order",
         description="DAPO name and address notification overdue",
     )
 )
@@ -372,16 +422,29 @@ def incident_raise(ids: list[int], today: datetime.date) -> int:
     incidents = list(
         Incident.objects.filter(pk__in=ids, is_domestic_abuse=True)
         .select_related("case__perpetrator")
-        .prefetch_related("victim_links")
+        .prefetch_related("victim_links", "perpetrator__victim_links")
     )
     cases = {pk: case for pk, case in incident_cases(incidents).items() if case is not None}
+
+    def victims_involved(incident) -> str:
+        labels = "; ".join(link.safe_label for link in incident.victim_links.all())
+        if labels:
+            return f"Victims involved: {labels}. Their IDVAs have been told separately."
+        if incident.source in POLICE_SOURCES:
+            current = [link.safe_label for link in incident.perpetrator.victim_links.all() if link.is_current]
+            if current:
+                return (
+                    f"Victims involved: {VICTIM_NOT_IDENTIFIED}. The IDVAs of the current linked victims "
+                    f"({'; '.join(current)}) have been told it may concern them."
+                )
+            return f"Victims involved: {VICTIM_NOT_IDENTIFIED}."
+        return "Victims involved: none recorded."
 
     def build():
         for incident in incidents:
             case = cases.get(incident.pk)
             if case is None:
                 continue
-            labels = "; ".join(link.safe_label for link in incident.victim_links.all()) or "none recorded"
             yield (
                 case,
                 FlagSpec(
@@ -393,10 +456,7 @@ def incident_raise(ids: list[int], today: datetime.date) -> int:
                         f"{incident.get_offence_display()} ({incident.get_source_display().lower()})"
                     ),
                     why="A new incident may mean risk has risen; the victims involved may need safety planning now.",
-                    todo=(
-                        f"Review the risk level and the disruption plan. Victims involved: {labels}. "
-                        "Their IDVAs have been told separately."
-                    ),
+                    todo=f"Review the risk level and the disruption plan. {victims_involved(incident)}",
                     url=safe_url("casework:incidents", case.pk),
                 ),
             )

@@ -2,6 +2,10 @@
 
 Incidents change the RFG score, so every incident write recomputes the "current" score of the
 perpetrator's open cases (and records the "entry" score the first time a case scores).
+
+Writes that can change risk (an incident, a breach, an order, release dates or a release)
+enqueue the risk-flag jobs on commit (casework.tasks), so the people concerned are told within
+minutes rather than at the next daily scan.
 """
 
 from __future__ import annotations
@@ -30,6 +34,12 @@ from casework.models import (
     RfgScore,
 )
 from casework.scoring import IncidentFacts, RfgResult, RfgSpec, compute_rfg
+from casework.tasks import (
+    enqueue_flags_after_breach,
+    enqueue_flags_after_custody,
+    enqueue_flags_after_incident,
+    enqueue_flags_after_order,
+)
 
 Action = AuditEvent.Action
 
@@ -63,6 +73,7 @@ def order_create(*, actor, case: Case, protected_persons=(), **fields) -> Order:
     order.save()
     order.protected_persons.set(links)
     audit.record(None, Action.CREATE, order, user=actor)
+    enqueue_flags_after_order(order.pk)
     return order
 
 
@@ -76,6 +87,7 @@ def order_update(*, actor, order: Order, expected_version: int, protected_person
     if protected_persons is not None:
         order.protected_persons.set(_check_links(order.perpetrator, protected_persons, "protected_persons"))
     audit.record(None, Action.UPDATE, order, user=actor)
+    enqueue_flags_after_order(order.pk)
     return order
 
 
@@ -95,6 +107,7 @@ def order_breach_record(
     breach.full_clean(exclude=["order", "created_by"])
     breach.save()
     audit.record(None, Action.CREATE, breach, user=actor)
+    enqueue_flags_after_breach(breach.pk)
     return breach
 
 
@@ -107,6 +120,7 @@ def custody_record_create(*, actor, case: Case, **fields) -> CustodyRecord:
     _full_clean(custody)
     custody.save()
     audit.record(None, Action.CREATE, custody, user=actor)
+    enqueue_flags_after_custody(custody.pk)
     return custody
 
 
@@ -117,6 +131,7 @@ def custody_record_update(*, actor, custody: CustodyRecord, expected_version: in
     _full_clean(custody)
     save_versioned(custody, expected_version=expected_version)
     audit.record(None, Action.UPDATE, custody, user=actor)
+    enqueue_flags_after_custody(custody.pk)
     return custody
 
 
@@ -156,6 +171,8 @@ def custody_event_record(
             ]
         )
     audit.record(None, Action.CREATE, event, user=actor)
+    if kind == CustodyEvent.Kind.RELEASE:
+        enqueue_flags_after_custody(custody.pk)
     return event
 
 
@@ -171,9 +188,13 @@ def incident_create(
     victim_links=(),
     source: str = IncidentSource.MANUAL,
     refresh_scores: bool = True,
+    enqueue_flags: bool = True,
     **fields,
 ) -> Incident:
-    """Record an incident. A police reference already on file is refused (it identifies the incident)."""
+    """Record an incident. A police reference already on file is refused (it identifies the incident).
+
+    An import passes `refresh_scores=False, enqueue_flags=False` and does both once at its end.
+    """
     links = _check_links(perpetrator, victim_links, "victim_links")
     if case is not None and case.perpetrator_id != perpetrator.pk:
         raise ValidationError({"case": "The case must be this person's case."})
@@ -190,6 +211,8 @@ def incident_create(
     audit.record(None, Action.CREATE, incident, user=actor)
     if refresh_scores:
         rfg_refresh_for_perpetrator(perpetrator=perpetrator, actor=actor)
+    if enqueue_flags:
+        enqueue_flags_after_incident(incident.pk)
     return incident
 
 
@@ -215,6 +238,8 @@ def incident_update(
         incident.victim_links.set(_check_links(incident.perpetrator, victim_links, "victim_links"))
     audit.record(None, Action.UPDATE, incident, user=actor)
     rfg_refresh_for_perpetrator(perpetrator=incident.perpetrator, actor=actor)
+    # Victims identified later are told too; flags already raised are not raised again.
+    enqueue_flags_after_incident(incident.pk)
     return incident
 
 

@@ -1,13 +1,16 @@
 """Celery jobs for risk flags. Thin: they take ids and dates, call casework.flags, and retry
 only named transient errors. The rules themselves are plain functions tests call directly.
 
-Other apps call the enqueue helpers from their services, inside the transaction that wrote
-the record; the job is sent on commit, and if Redis is down the request still succeeds: the
-next daily scan re-checks the last week and raises the flag then.
+Services call the enqueue helpers inside the transaction that wrote the record; the job is
+sent on commit, and if Redis is down the request still succeeds: the next daily scan re-checks
+its windows and raises the flag then.
 
-    enqueue_flags_after_incident(incident.pk)   # casework legal: incident entered or imported
-    enqueue_flags_after_breach(breach.pk)       # casework legal: breach recorded
-    enqueue_flags_after_new_partner(notice.pk)  # victims: new partner notice recorded
+    enqueue_flags_after_incident(incident.pk)     # casework legal: incident entered or changed
+    enqueue_flags_after_incidents(ids)            # casework imports: the end of an import (batched)
+    enqueue_flags_after_breach(breach.pk)         # casework legal: breach recorded
+    enqueue_flags_after_order(order.pk)           # casework legal: order recorded or changed (DVPN)
+    enqueue_flags_after_custody(custody.pk)       # casework legal: release dates changed, release recorded
+    enqueue_flags_after_new_partner(notice.pk)    # victims: new partner notice recorded
 """
 
 from __future__ import annotations
@@ -66,6 +69,12 @@ def flags_after_incident(incident_id: int) -> int:
 
 
 @shared_task(**task_options)
+def flags_after_incidents(incident_ids: list[int]) -> int:
+    """Up to BATCH_SIZE incidents from one import."""
+    return _after_event("incident", list(incident_ids))
+
+
+@shared_task(**task_options)
 def flags_after_breach(breach_id: int) -> int:
     return _after_event("breach", breach_id)
 
@@ -75,8 +84,18 @@ def flags_after_new_partner(notice_id: int) -> int:
     return _after_event("new_partner", notice_id)
 
 
-def _after_event(event: str, pk: int) -> int:
-    raised = flags.flags_after_event(event, pk)
+@shared_task(**task_options)
+def flags_after_order(order_id: int) -> int:
+    return _after_event("order", order_id)
+
+
+@shared_task(**task_options)
+def flags_after_custody(custody_id: int) -> int:
+    return _after_event("custody", custody_id)
+
+
+def _after_event(event: str, ids: int | list[int]) -> int:
+    raised = flags.flags_after_event(event, ids)
     if raised:
         flags.flags_notify()
     return raised
@@ -117,8 +136,8 @@ def safe_delay(task, *args) -> bool:
     return True
 
 
-def _on_commit(task, pk: int) -> None:
-    transaction.on_commit(lambda: safe_delay(task, pk))
+def _on_commit(task, argument: int | list[int]) -> None:
+    transaction.on_commit(lambda: safe_delay(task, argument))
 
 
 def enqueue_flags_after_incident(incident_id: int) -> None:
@@ -131,3 +150,17 @@ def enqueue_flags_after_breach(breach_id: int) -> None:
 
 def enqueue_flags_after_new_partner(notice_id: int) -> None:
     _on_commit(flags_after_new_partner, notice_id)
+
+
+def enqueue_flags_after_order(order_id: int) -> None:
+    _on_commit(flags_after_order, order_id)
+
+
+def enqueue_flags_after_custody(custody_id: int) -> None:
+    _on_commit(flags_after_custody, custody_id)
+
+
+def enqueue_flags_after_incidents(incident_ids: list[int]) -> None:
+    """An import's incidents: one job per BATCH_SIZE ids, never one per incident."""
+    for batch in flags.batches(incident_ids):
+        _on_commit(flags_after_incidents, batch)

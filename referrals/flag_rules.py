@@ -10,7 +10,17 @@ from __future__ import annotations
 import datetime
 
 from accounts.models import Role
-from casework.flags import FlagSpec, Recipient, Rule, flags_raise, long_date, register, safe_url, team_members
+from casework.flags import (
+    Fallback,
+    FlagSpec,
+    Recipient,
+    Rule,
+    flags_raise,
+    long_date,
+    register,
+    safe_url,
+    team_members,
+)
 from casework.jobs import OVERDUE_LOOKBACK_DAYS
 from casework.models import FlagAudience, FlagKind
 from referrals.models import Referral
@@ -48,6 +58,8 @@ def first_contact_raise(ids: list[int], today: datetime.date) -> int:
                 Recipient(user_id, "You supervise the receiving team", referral.team_id)
                 for user_id in supervisors.get(referral.team_id, [])
             ],
+            # No supervisor: the team's case managers, then the area's admins and coordinators.
+            fallback=Fallback(team_id=referral.team_id, roles=(Role.CASE_MANAGER,)),
         )
         for referral in referrals
     ]

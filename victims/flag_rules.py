@@ -1,10 +1,17 @@
 """Victim-side risk rules (found by casework.flags through autodiscover_modules("flag_rules")).
 
 These flags go only to the victim's IDVA team (the allocated IDVA, or the team's supervisors
-when no IDVA is allocated) and are the only flags that may name the victim. They never carry
-a victim's location or contact details: the IDVA has those on the victim's own record.
+when no IDVA is allocated, or the team's other IDVAs when it has no supervisor) and are the
+only flags that may name the victim. They never carry a victim's location or contact details:
+the IDVA has those on the victim's own record. If nobody in the team can receive one, it goes
+to the area's admins and coordinators without the victim's name (casework.flags.Fallback).
 The new-partner flag is the exception in audience: it goes to the perpetrator's side, the IDVA
 team and the police, and so names nobody but the perpetrator.
+
+Release reaches the IDVA team of every linked victim, including those whose support has
+closed (to re-contact them). An incident from the police that names no Tideline victim number
+reaches the IDVA teams of all the perpetrator's current linked victims, saying the victim was
+not identified by police.
 """
 
 from __future__ import annotations
@@ -12,11 +19,12 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import Organisation, Role
 from casework.flags import (
+    Fallback,
     FlagSpec,
     Recipient,
     Rule,
@@ -29,7 +37,16 @@ from casework.flags import (
     safe_url,
     team_members,
 )
-from casework.jobs import EVENT_LOOKBACK_DAYS, RELEASE_WHY, release_candidates, release_mark, release_text
+from casework.jobs import (
+    EVENT_LOOKBACK_DAYS,
+    POLICE_SOURCES,
+    RELEASE_WHY,
+    case_fallback,
+    release_candidates,
+    release_date_note,
+    release_mark,
+    release_text,
+)
 from casework.models import CustodyRecord, FlagAudience, FlagKind, Incident, OrderBreach
 from victims.models import DashInstrument, NewPartnerNotice, Victim, VictimLink
 
@@ -46,20 +63,53 @@ def _since(today: datetime.date, days: int) -> datetime.datetime:
     )
 
 
+def _closed(victim: Victim) -> bool:
+    return victim.support_status == Victim.SupportStatus.CLOSED
+
+
 def idva_recipients(victims) -> dict[int, list[Recipient]]:
-    """The victim's IDVA; when none is allocated, the IDVA team's supervisors."""
+    """The victim's IDVA; when none is allocated, or the allocated IDVA has left the team (or
+    moved to other work), the IDVA team's supervisors. When neither can receive it,
+    `idva_fallback` takes it to the team's other IDVAs."""
     victims = list(victims)
-    supervisors = team_members({v.team_id for v in victims if not v.idva_id}, [Role.SUPERVISOR])
+    teams = {v.team_id for v in victims}
+    in_team = team_members(teams, IDVA_TEAM_ROLES)
+    supervisors = team_members(teams, [Role.SUPERVISOR])
     result = {}
     for victim in victims:
-        if victim.idva_id:
-            result[victim.pk] = [Recipient(victim.idva_id, "You are this victim's IDVA", victim.team_id)]
+        if victim.idva_id and victim.idva_id in in_team.get(victim.team_id, []):
+            reason = (
+                "Support is closed: you were this victim's IDVA"
+                if _closed(victim)
+                else "You are this victim's IDVA"
+            )
+            result[victim.pk] = [Recipient(victim.idva_id, reason, victim.team_id)]
+            continue
+        if _closed(victim):
+            reason = "Support is closed: you supervise the IDVA team"
+        elif victim.idva_id:
+            reason = "The allocated IDVA is no longer in the team: you supervise the IDVA team"
         else:
-            result[victim.pk] = [
-                Recipient(user_id, "No IDVA is allocated: you supervise the IDVA team", victim.team_id)
-                for user_id in supervisors.get(victim.team_id, [])
-            ]
+            reason = "No IDVA is allocated: you supervise the IDVA team"
+        result[victim.pk] = [
+            Recipient(user_id, reason, victim.team_id) for user_id in supervisors.get(victim.team_id, [])
+        ]
     return result
+
+
+def idva_fallback(victim: Victim, kind: str) -> Fallback:
+    """The team's other IDVAs; beyond the team, a text that gives the victim's reference only."""
+    return Fallback(
+        team_id=victim.team_id,
+        roles=(Role.IDVA,),
+        area_title=(
+            f"{FlagKind(kind).label}: a flag for victim {victim.reference} has nobody in their IDVA team to receive it"
+        ),
+        area_todo=(
+            "Nobody in the victim's IDVA team can receive this flag: no IDVA or supervisor is in post. "
+            "Put someone in post in the team and ask them to open the victim's record and act on it."
+        ),
+    )
 
 
 def _victim_flags(pairs) -> int:
@@ -73,17 +123,17 @@ def _victim_flags(pairs) -> int:
         spec.case_id = None
         spec.url = spec.url or safe_url("victims:detail", victim.pk)
         spec.recipients = recipients.get(victim.pk, [])
+        spec.fallback = idva_fallback(victim, spec.kind)
         specs.append(spec)
     return flags_raise(specs)
 
 
 def _links_of(perpetrator_ids) -> dict[int, list[VictimLink]]:
+    """Every linked victim (past relationships and closed support included), not deleted."""
     links: dict[int, list[VictimLink]] = {}
-    for link in (
-        VictimLink.objects.filter(perpetrator_id__in=set(perpetrator_ids), victim__deleted_at__isnull=True)
-        .exclude(victim__support_status=Victim.SupportStatus.CLOSED)
-        .select_related("victim")
-    ):
+    for link in VictimLink.objects.filter(
+        perpetrator_id__in=set(perpetrator_ids), victim__deleted_at__isnull=True
+    ).select_related("victim"):
         links.setdefault(link.perpetrator_id, []).append(link)
     return links
 
@@ -100,17 +150,27 @@ def release_victims_raise(ids: list[int], today: datetime.date) -> int:
             mark, trigger = release_mark(record, today)
             for link in links.get(record.perpetrator_id, []):
                 victim = link.victim
+                if _closed(victim):
+                    name = f"{victim.full_name} (support closed)"
+                    tell = (
+                        f"Support for {victim.first_name} is closed, but they must still be told: re-contact "
+                        f"{victim.first_name} safely about the release, offer support again, review their safety, and check "
+                    )
+                else:
+                    name = victim.full_name
+                    tell = f"Tell {victim.first_name} about the release, review the safety plan with them, and check "
                 yield (
                     victim,
                     FlagSpec(
                         kind=FlagKind.RELEASE,
                         subject_key=f"custody:{record.pk}/victim:{victim.pk}",
                         trigger_date=trigger,
-                        title=f"{victim.full_name}: {record.perpetrator.full_name} is {release_text(mark, record)}",
+                        title=f"{name}: {record.perpetrator.full_name} is {release_text(mark, record, today)}",
                         why=RELEASE_WHY,
                         todo=(
-                            f"Tell {victim.first_name} about the release, review the safety plan with them, and check "
-                            "with the case manager that licence conditions and accommodation away from them are in place."
+                            tell
+                            + "with the case manager that licence conditions and accommodation away from them are in place."
+                            + (" The release date is not confirmed yet." if release_date_note(record) else "")
                         ),
                     ),
                 )
@@ -119,7 +179,13 @@ def release_victims_raise(ids: list[int], today: datetime.date) -> int:
 
 
 register(
-    Rule("release_victims", release_candidates, release_victims_raise, description="Release: linked victims")
+    Rule(
+        "release_victims",
+        release_candidates,
+        release_victims_raise,
+        event="custody",
+        description="Release: linked victims",
+    )
 )
 
 
@@ -138,6 +204,16 @@ def incident_candidates(today: datetime.date):
     )
 
 
+def incident_victims_candidates(today: datetime.date):
+    """As incident_candidates, plus police incidents that name no victim (incident_victims_raise)."""
+    return (
+        Incident.objects.filter(created_at__gte=_since(today, EVENT_LOOKBACK_DAYS), is_domestic_abuse=True)
+        .filter(Q(victim_links__isnull=False) | Q(source__in=POLICE_SOURCES))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
 def _incidents(ids):
     return list(
         Incident.objects.filter(pk__in=ids, is_domestic_abuse=True)
@@ -146,25 +222,55 @@ def _incidents(ids):
     )
 
 
+def _current_links(perpetrator_ids) -> dict[int, list[VictimLink]]:
+    """The perpetrator's current links (the relationship not ended), victims not deleted."""
+    links: dict[int, list[VictimLink]] = {}
+    for link in VictimLink.objects.filter(
+        perpetrator_id__in=set(perpetrator_ids), is_current=True, victim__deleted_at__isnull=True
+    ).select_related("victim"):
+        links.setdefault(link.perpetrator_id, []).append(link)
+    return links
+
+
 def incident_victims_raise(ids: list[int], today: datetime.date) -> int:
+    """The IDVA of each victim involved. When the police named no victim Tideline knows (no
+    victim numbers), the incident may concern any current linked victim: each one's IDVA is
+    told, and told that the police did not say who was involved."""
+    incidents = _incidents(ids)
+    unidentified = {
+        i.pk: i.perpetrator_id for i in incidents if i.source in POLICE_SOURCES and not i.victim_links.all()
+    }
+    current = _current_links(unidentified.values()) if unidentified else {}
+
     def pairs():
-        for incident in _incidents(ids):
-            for link in incident.victim_links.all():
+        for incident in incidents:
+            named = [link for link in incident.victim_links.all() if link.victim.deleted_at is None]
+            guessed = current.get(incident.perpetrator_id, []) if incident.pk in unidentified else []
+            for link in named + guessed:
                 victim = link.victim
-                if victim.deleted_at is not None:
-                    continue
+                what = (
+                    f"new incident with {incident.perpetrator.full_name} on "
+                    f"{long_date(incident.occurred_on)} ({incident.get_offence_display()})"
+                )
+                if link in named:
+                    title = f"{victim.full_name}: {what}"
+                    todo = f"Contact {victim.first_name} safely, review the DASH and the safety plan, and consider a MARAC referral."
+                else:
+                    title = f"{victim.full_name}: {what}; victim not identified by police"
+                    todo = (
+                        f"The police did not say which victim was involved: it may concern {victim.first_name}. "
+                        f"Check with the police public protection unit and, if it does, contact {victim.first_name} "
+                        "safely, review the DASH and the safety plan, and consider a MARAC referral."
+                    )
                 yield (
                     victim,
                     FlagSpec(
                         kind=FlagKind.INCIDENT,
                         subject_key=f"incident:{incident.pk}/victim:{victim.pk}",
                         trigger_date=incident.occurred_on,
-                        title=(
-                            f"{victim.full_name}: new incident with {incident.perpetrator.full_name} on "
-                            f"{long_date(incident.occurred_on)} ({incident.get_offence_display()})"
-                        ),
+                        title=title,
                         why="A new incident may mean risk has risen.",
-                        todo=f"Contact {victim.first_name} safely, review the DASH and the safety plan, and consider a MARAC referral.",
+                        todo=todo,
                     ),
                 )
 
@@ -174,7 +280,7 @@ def incident_victims_raise(ids: list[int], today: datetime.date) -> int:
 register(
     Rule(
         "incident_victims",
-        incident_candidates,
+        incident_victims_candidates,
         incident_victims_raise,
         event="incident",
         description="New incident: victims",
@@ -341,6 +447,7 @@ def new_partner_raise(ids: list[int], today: datetime.date) -> int:
                 case_id=case.pk,
                 url=safe_url("victims:pick_up", notice.pk),
                 recipients=recipients,
+                fallback=case_fallback(case),
             )
         )
     return flags_raise(specs)

@@ -188,7 +188,13 @@ class OrderBreach(Record):
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
-        indexes = [models.Index(fields=["order", "-occurred_on"], name="breach_order_idx")]
+        indexes = [
+            models.Index(fields=["order", "-occurred_on"], name="breach_order_idx"),
+            # The breach scan's window (casework.jobs.breach_candidates).
+            models.Index(
+                fields=["created_at"], name="breach_created_idx", condition=Q(deleted_at__isnull=True)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Breach on {self.occurred_on:%d %b %Y}"
@@ -228,7 +234,16 @@ class CustodyRecord(Record):
                 fields=["expected_release_on"],
                 name="custody_release_idx",
                 condition=Q(released_on__isnull=True),
-            )
+            ),
+            # The release scans' windows (casework.jobs.release_candidates).
+            models.Index(
+                fields=["expected_release_month"],
+                name="custody_release_month_idx",
+                condition=Q(released_on__isnull=True),
+            ),
+            models.Index(
+                fields=["released_on"], name="custody_released_idx", condition=Q(released_on__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -365,6 +380,12 @@ class Incident(Record):
             models.Index(
                 fields=["perpetrator", "-occurred_on"],
                 name="incident_perp_date_idx",
+                condition=Q(deleted_at__isnull=True, is_domestic_abuse=True),
+            ),
+            # The incident scans' window (casework.jobs.incident_candidates).
+            models.Index(
+                fields=["created_at"],
+                name="incident_created_idx",
                 condition=Q(deleted_at__isnull=True, is_domestic_abuse=True),
             ),
         ]

@@ -9,7 +9,6 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models_api import Scope
-from casework import tasks
 from casework.models import Incident, IncidentSource
 
 pytestmark = pytest.mark.django_db
@@ -43,9 +42,9 @@ def feed(token_client):
 
 @pytest.fixture
 def enqueued(monkeypatch):
+    """The incident ids the feed's import hands to the risk jobs (one batched enqueue per import)."""
     calls: list[int] = []
-    monkeypatch.setattr(tasks, "enqueue_flags_after_incident", calls.append)
-    monkeypatch.setattr("casework.api.enqueue_flags_after_incident", calls.append)
+    monkeypatch.setattr("casework.imports.enqueue_flags_after_incidents", calls.extend)
     return calls
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from casework import flags, jobs
 from casework.models import Attendance, CaseSession, FlagAudience, FlagKind, RiskFlag
-from panels.models import Action, AgendaItem, Meeting, Panel
+from panels.models import Action, AgendaItem, Meeting, Panel, PanelMembership
 from referrals.models import Referral
 from tests.casework.flags.support import (
     TODAY,
@@ -159,6 +159,8 @@ def test_panel_action_overdue_goes_to_owning_agency_and_coordinator(world):
         meeting=meeting, case=case, reason="nomination", slot_start=datetime.time(10)
     )
     housing = world.team("housing", "north").organisation
+    seat = PanelMembership.objects.create(panel=panel, organisation=housing)
+    seat.representatives.add(world.user("housing", "north"))  # only named representatives are told
     Action.objects.create(agenda_item=item, organisation=housing, description="Move tenancy", due_on=days(-2))
     Action.objects.create(
         agenda_item=item, organisation=housing, description="Done one", due_on=days(-2), status="done"

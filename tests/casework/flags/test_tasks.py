@@ -99,6 +99,9 @@ def test_tasks_retry_only_named_transient_errors_and_have_time_limits():
         tasks.daily_risk_scan,
         tasks.raise_rule_batch,
         tasks.flags_after_incident,
+        tasks.flags_after_incidents,
+        tasks.flags_after_order,
+        tasks.flags_after_custody,
         tasks.escalate_flags,
     ):
         assert set(task.autoretry_for) == {tasks.OperationalError, BrokerOperationalError}
