@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from accounts.models import Area, AuditEvent, Membership, Organisation, Team, User
+from accounts.sessions import sessions_end_for
 
 
 @admin.register(Area)
@@ -67,6 +68,22 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = []
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            sessions_end_for(obj)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # A membership switched off or removed here ends the person's sessions at once.
+        if formset.model is Membership and (
+            formset.deleted_objects
+            or any(
+                "active" in f.changed_data and not f.instance.active for f in formset.forms if f.instance.pk
+            )
+        ):
+            sessions_end_for(form.instance)
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
@@ -75,6 +92,15 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "team__name"]
     autocomplete_fields = ["user", "team"]
     list_select_related = ["user", "team"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "active" in form.changed_data and not obj.active:
+            sessions_end_for(obj.user)  # the person signs in again with what remains
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        sessions_end_for(obj.user)
 
 
 @admin.register(AuditEvent)
@@ -110,3 +136,4 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 from accounts.admin_api import ApiTokenAdmin  # noqa: E402,F401
+from accounts.admin_retention import RetentionPolicyAdmin, RetentionReviewAdmin  # noqa: E402,F401

@@ -16,14 +16,20 @@ Basic authentication is never accepted.
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.conf import settings
+from django.core.cache.backends.locmem import LocMemCache
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.settings import api_settings
 
 from accounts.models_api import ApiToken, hash_key
+
+logger = logging.getLogger(__name__)
 
 KEYWORDS = ("token", "bearer")
 LAST_USED_GRANULARITY = datetime.timedelta(minutes=1)
@@ -108,6 +114,10 @@ def required_scope(view, method: str) -> str | None:
     return scopes.get("write")
 
 
+_IN_PROCESS_COUNTERS = LocMemCache("tideline-throttle-fallback", {})
+CACHE_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
 class TokenRateThrottle(throttling.SimpleRateThrottle):
     """Limits by `view.throttle_scope`, counted per token (or per user for a session)."""
 
@@ -115,7 +125,13 @@ class TokenRateThrottle(throttling.SimpleRateThrottle):
         self.scope = getattr(view, "throttle_scope", None) or "api_read"
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        try:
+            return super().allow_request(request, view)
+        except CACHE_DOWN as error:
+            # Redis is down: count in this process meanwhile, so the API keeps working, still limited.
+            logger.warning("rate-limit cache unavailable (%s); counting in process", type(error).__name__)
+            self.cache = _IN_PROCESS_COUNTERS
+            return super().allow_request(request, view)
 
     def get_rate(self):
         rates = {**API_THROTTLE_RATES, **(api_settings.DEFAULT_THROTTLE_RATES or {})}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.models import Role, Team
 from accounts.navigation import NavItem
 
 
@@ -12,11 +12,26 @@ def items(user, path: str) -> list[NavItem]:
     if not user.has_role(Role.CASE_MANAGER, Role.SUPERVISOR):
         return []
     url = reverse("casework:caseload")
-    return [
+    review = reverse("casework:access_review")
+    reviewing = path.startswith(review) or "/who-can-reach/" in path
+    items = [
         NavItem(
             "Caseload",
             url,
             "Your cases and your team's: reviews due, risk levels, phases.",
-            path.startswith(url),
+            path.startswith(url) and not reviewing,
         )
     ]
+    if any(
+        m.role == Role.SUPERVISOR and m.team.kind == Team.Kind.CASE_MANAGEMENT
+        for m in user.active_memberships()
+    ):
+        items.append(
+            NavItem(
+                "Access review",
+                review,
+                "Who can reach your team's cases and why; remove grants.",
+                reviewing,
+            )
+        )
+    return items

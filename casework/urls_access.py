@@ -1,5 +1,5 @@
 from accounts.routing import roles, route
-from casework import views_breakglass
+from casework import views_access_review, views_breakglass, views_grants
 
 urlpatterns = [
     route(
@@ -7,5 +7,24 @@ urlpatterns = [
         views_breakglass.break_glass,
         name="break_glass",
         access=roles("case_manager", "supervisor", "idva", "agency_rep", "panel_coordinator", "panel_chair"),
+    ),
+    # Access review: supervisors; each case is then checked for the GRANT action (404 / 403).
+    route(
+        "access-review/", views_access_review.access_review, name="access_review", access=roles("supervisor")
+    ),
+    route(
+        "<int:pk>/who-can-reach/",
+        views_access_review.case_reach,
+        name="case_reach",
+        access=roles("supervisor"),
+    ),
+    route(
+        "<int:pk>/who-can-reach/<int:user_pk>/remove/",
+        views_access_review.case_reach_remove,
+        name="case_reach_remove",
+        access=roles("supervisor"),
+    ),
+    route(
+        "<int:pk>/who-can-reach/give/", views_grants.case_grant, name="case_grant", access=roles("supervisor")
     ),
 ]

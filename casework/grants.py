@@ -1,0 +1,74 @@
+"""Giving a named practitioner direct access to one case (the "explicit object grant" of DESIGN.md §4).
+
+This is how a partner agency's practitioner (a probation officer, a police offender manager, a
+children's social worker) reaches a case they work on with the perpetrator service, in pages and
+through the API. A supervisor of the case gives it, with a reason; the access review
+(casework.access_review) lists it and takes it away. Grants are per person, never per agency, and
+never to someone who supports a victim linked to the perpetrator (the same-worker rule).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts import audit
+from accounts.models import AuditEvent, User
+from casework.models import Case, CaseUserObjectPermission
+
+VIEW = "view"
+CHANGE = "change"
+LEVELS = {
+    VIEW: ("view_case",),
+    CHANGE: ("view_case", "change_case"),
+}
+
+
+def grantee_by_email(email: str) -> User:
+    """The active practitioner with this email address, or a ValidationError for the form."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None or not user.active_memberships():
+        raise ValidationError({"email": "There is no active practitioner with that email address"})
+    return user
+
+
+@transaction.atomic
+def case_access_grant(
+    *, case: Case, user: User, level: str, reason: str, actor
+) -> list[CaseUserObjectPermission]:
+    """Give `user` view (or view and change) access to `case`. Idempotent: an existing grant is
+    kept, a "view" grant is raised to "change" when asked. Refuses the same worker as a linked
+    victim's IDVA, and people who already reach the case through its team. Audited as GRANT."""
+    from victims.rules import check_not_supporting_linked_victim
+
+    if level not in LEVELS:
+        raise ValidationError({"level": "Choose what they may do"})
+    if user.pk == actor.pk:
+        raise ValidationError({"email": "You cannot give access to yourself"})
+    if user.pk in (case.case_manager_id, case.supervisor_id):
+        raise ValidationError({"email": f"{user} is already allocated to this case"})
+    try:
+        check_not_supporting_linked_victim(user, case.perpetrator)
+    except ValidationError:
+        raise ValidationError(
+            {
+                "email": f"{user} supports a victim linked to {case.perpetrator.full_name}: the same "
+                "worker must not work on both sides. Choose someone else."
+            }
+        ) from None
+    made = []
+    for codename in LEVELS[level]:
+        permission = Permission.objects.get(content_type__app_label="casework", codename=codename)
+        grant, _ = CaseUserObjectPermission.objects.get_or_create(
+            user=user, permission=permission, content_object=case
+        )
+        made.append(grant)
+    audit.record(
+        None,
+        AuditEvent.Action.GRANT,
+        case,
+        user=actor,
+        purpose=f"{'view and change' if level == CHANGE else 'view'} access given to {user.email}: {reason}",
+    )
+    return made
