@@ -58,6 +58,10 @@ def case_open(
     if team.kind != Team.Kind.CASE_MANAGEMENT:
         raise ValidationError({"team": "Cases can only be owned by a perpetrator case-management team."})
     _check_case_manager(team, case_manager)
+    from victims.rules import check_not_supporting_linked_victim  # victims depends on casework
+
+    for worker in (case_manager, supervisor):
+        check_not_supporting_linked_victim(worker, perpetrator)
     case = Case(
         perpetrator=perpetrator,
         team=team,
@@ -78,6 +82,9 @@ def case_open(
 def case_allocate(*, case: Case, case_manager, actor) -> Case:
     """Allocate (or reallocate) the case to a case manager in its team."""
     _check_case_manager(case.team, case_manager)
+    from victims.rules import check_not_supporting_linked_victim  # victims depends on casework
+
+    check_not_supporting_linked_victim(case_manager, case.perpetrator)
     case.case_manager = case_manager
     if case.phase == Case.Phase.REFERRAL:
         case.phase = Case.Phase.ASSESSMENT
@@ -448,6 +455,13 @@ def case_closure_decide(*, closure: CaseClosure, actor, approve: bool, note: str
         user=actor,
         purpose="closure approved" if approve else "closure returned",
     )
+    if approve:
+        # The exit score makes the RFG entry-to-exit outcome; a case that never scored has none.
+        from casework.models import RfgScore
+        from casework.services_legal import rfg_record_exit
+
+        if case.rfg_scores.filter(kind=RfgScore.Kind.ENTRY).exists():
+            rfg_record_exit(case=case, actor=actor, as_of=case.closed_on)
     return closure
 
 

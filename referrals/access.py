@@ -9,8 +9,11 @@ receiving team. Drafts are visible to their author only. Actions:
   case managers and supervisors of the receiving team;
 - ALLOCATE (open or reopen the case): supervisors of the receiving team.
 
-Named victims' restricted details are a separate question (`may_see_victim_details`):
-only the receiving area's IDVA team.
+Named victims' restricted details are a separate question (`may_see_victim_details`,
+`may_pick_up`): once the referral is allocated each named victim is given to one of the
+area's IDVA (partner-support) teams, and only that team's active IDVAs and supervisors may
+read the details or pick the victim up. Nobody reads them before allocation: no IDVA team
+has the work yet, and the referring or receiving case-management side never does.
 """
 
 from __future__ import annotations
@@ -49,6 +52,17 @@ class ReferralRule:
 policy.register(Referral, ReferralRule())
 
 
+def idva_team_ids(user) -> set[int]:
+    """IDVA (partner-support) teams the user actively works in as IDVA or supervisor."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    return {
+        m.team_id
+        for m in user.active_memberships()
+        if m.role in IDVA_ROLES and m.team.kind == Team.Kind.PARTNER_SUPPORT
+    }
+
+
 def idva_area_ids(user) -> set[int]:
     """Areas in which the user works in an IDVA (partner-support) team as IDVA or supervisor."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -60,9 +74,30 @@ def idva_area_ids(user) -> set[int]:
     }
 
 
+# Named victims whose details an IDVA team holds: given to it to pick up, picked up, or
+# recorded as not offered support. Before allocation ("not yet") nobody holds them.
+PASSED_TO_IDVA_TEAM = ("awaiting", "picked_up", "not_offered")
+
+
+def may_see_named_victim_details(user, referral_victim) -> bool:
+    """One named victim's restricted details: the IDVA team it was given to, and nobody else."""
+    return (
+        referral_victim.pick_up_status in PASSED_TO_IDVA_TEAM
+        and referral_victim.idva_team_id is not None
+        and referral_victim.idva_team_id in idva_team_ids(user)
+    )
+
+
 def may_see_victim_details(user, referral: Referral) -> bool:
-    """Victim-restricted details: the receiving area's IDVA team only (DESIGN.md §3)."""
-    return referral.area_id in idva_area_ids(user)
+    """Victim-restricted details on a referral (DESIGN.md §3): only the area's IDVA team that
+    was given the referral's named victims to pick up, once the referral is allocated."""
+    team_ids = idva_team_ids(user)
+    return (
+        bool(team_ids)
+        and referral.named_victims.filter(
+            idva_team_id__in=team_ids, pick_up_status__in=PASSED_TO_IDVA_TEAM
+        ).exists()
+    )
 
 
 def is_referral_team_member(user) -> bool:

@@ -124,7 +124,15 @@ def _fields(**overrides) -> dict:
 
 
 def _victim(
-    first: str, last: str, relationship: str, children: int, *, address: str, phone: str, kids: str = ""
+    first: str,
+    last: str,
+    relationship: str,
+    children: int,
+    *,
+    address: str,
+    phone: str,
+    kids: str = "",
+    born: datetime.date | None = None,
 ):
     return NamedVictimEntry(
         safe={
@@ -134,6 +142,7 @@ def _victim(
             "children_count": children,
         },
         restricted={
+            "date_of_birth": born,
             "address": address,
             "postcode": "ZZ99 3CZ",
             "phone": phone,
@@ -193,7 +202,8 @@ def _referrals(world, code: str) -> None:
         concerns="Second call-out this month; notes to follow.",
     )
 
-    # Accepted and allocated into a new case.
+    # Accepted and allocated into a new case: its named victim waits in the area IDVA team's
+    # "To pick up" queue (victims app), with the referral-stage details only that team can read.
     accepted = save(
         police,
         pathway=Pathway.POLICE,
@@ -218,6 +228,7 @@ def _referrals(world, code: str) -> None:
                 address="Flat 2, 9 Quay Street",
                 phone="07700 900 311",
                 kids="Two children aged 4 and 7",
+                born=datetime.date(1991, 8, 23) if north else datetime.date(1983, 5, 9),
             )
         ],
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.forms_govuk import GovukForm, GovukModelForm
 from accounts.models import Role, User
+from accounts.safe_text import validate_no_contact_details
 from casework.models import Case, RiskLevel
 from referrals.models import Referral, ReferralVictim, ScreeningAnswer, SignpostService
 from referrals.services import REFERRAL_FIELDS, REQUIRED_TO_SUBMIT, Outcome
@@ -61,6 +62,10 @@ class ReferralForm(GovukModelForm):
         self.fields["referrer_email"].error_messages["invalid"] = (
             "Enter an email address in the correct format, like name@example.com"
         )
+        # Seen by the perpetrator case manager: a victim's contact details belong in the
+        # restricted named-victim section, not here.
+        for name in ("concerns", "consent_notes"):
+            self.fields[name].validators.append(validate_no_contact_details)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -104,6 +109,7 @@ class NamedVictimForm(GovukForm):
     children_details = forms.CharField(
         label="Children's names and ages", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    date_of_birth = forms.DateField(label="Date of birth", required=False)
     address = forms.CharField(label="Address", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     postcode = forms.CharField(
         label="Postcode",
@@ -122,7 +128,15 @@ class NamedVictimForm(GovukForm):
     )
     remove = forms.BooleanField(label="Remove this person from the referral", required=False)
 
-    RESTRICTED = ("children_details", "address", "postcode", "phone", "email", "safe_contact")
+    RESTRICTED = (
+        "children_details",
+        "date_of_birth",
+        "address",
+        "postcode",
+        "phone",
+        "email",
+        "safe_contact",
+    )
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

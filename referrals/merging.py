@@ -5,17 +5,23 @@ Every row that points at the merged person (cases, aliases, identifiers, address
 links, referrals, and whatever other apps add later) is re-pointed at the surviving record;
 the ids moved are kept on the `PerpetratorMerge`, so "undo" moves exactly those rows back
 and restores the merged record. The merged record is soft-deleted, never removed.
+
+Rows numbered per person (victim links' "victim 2" label: unique with the perpetrator)
+are renumbered after the survivor's own when they move, and get their old numbers back on
+undo. A merge that would make one worker both the case manager (or supervisor) of the
+person and the IDVA of a victim linked to them is refused (the same-worker rule).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts import audit
 from accounts.models import AuditEvent, Role, Team
-from casework.models import Perpetrator
+from casework.models import Case, Perpetrator
 from referrals.models import PerpetratorMerge
 
 
@@ -44,6 +50,87 @@ def _move(model: type[models.Model], field: str, ids: list, target: Perpetrator)
     model._base_manager.filter(pk__in=ids).update(**{f"{field}_id": target.pk})
 
 
+def _numbered_fields(model: type[models.Model], field: str) -> list[str]:
+    """Integer fields unique together with `field` alone (e.g. VictimLink.label_number).
+
+    Found from the model's unconditional two-field unique constraints, so this module needs
+    to know nothing about the apps that number rows per person.
+    """
+    names = []
+    for constraint in model._meta.constraints:
+        fields = list(getattr(constraint, "fields", ()) or ())
+        if not isinstance(constraint, models.UniqueConstraint) or constraint.condition is not None:
+            continue
+        if len(fields) != 2 or field not in fields:
+            continue
+        other = next(name for name in fields if name != field)
+        if isinstance(model._meta.get_field(other), models.IntegerField):
+            names.append(other)
+    return names
+
+
+def _renumber(model, field: str, number: str, ids: list, owner: Perpetrator) -> dict[str, int]:
+    """Give the rows `ids` numbers after `owner`'s highest; returns {id: old number}."""
+    rows = list(model._base_manager.filter(pk__in=ids).order_by(number, "pk").values_list("pk", number))
+    taken = (
+        model._base_manager.filter(**{field: owner}).exclude(pk__in=ids).aggregate(n=Max(number))["n"] or 0
+    )
+    for offset, (pk, _) in enumerate(rows, start=1):
+        model._base_manager.filter(pk=pk).update(**{number: taken + offset})
+    return {str(pk): old for pk, old in rows}
+
+
+def _park(model, number: str, ids: list) -> dict[str, int]:
+    """Move the rows' numbers above every number in use (keeping their order), so moving
+    them to another person cannot collide; returns {id: old number}."""
+    rows = dict(model._base_manager.filter(pk__in=ids).values_list("pk", number))
+    top = model._base_manager.aggregate(n=Max(number))["n"] or 0
+    for offset, pk in enumerate(sorted(rows, key=lambda pk: (rows[pk], pk)), start=1):
+        model._base_manager.filter(pk=pk).update(**{number: top + offset})
+    return {str(pk): old for pk, old in rows.items()}
+
+
+def _restore_numbers(model, field: str, number: str, ids: list, old_numbers: dict, owner) -> None:
+    """Give moved-back rows their numbers from before the merge, or the next free ones if a
+    number was taken meanwhile (a link added to the hidden record cannot happen, but be safe)."""
+    taken = set(
+        model._base_manager.filter(**{field: owner}).exclude(pk__in=ids).values_list(number, flat=True)
+    )
+    clashes = []
+    for pk in sorted(ids):
+        old = old_numbers.get(str(pk))
+        if old is None or old in taken:
+            clashes.append(pk)
+            continue
+        model._base_manager.filter(pk=pk).update(**{number: old})
+        taken.add(old)
+    if clashes:
+        _renumber(model, field, number, clashes, owner)
+
+
+def _check_same_worker(survivor: Perpetrator) -> None:
+    """After the move: no worker on the person's open cases may be the IDVA of a victim linked to them."""
+    from victims.rules import check_not_supporting_linked_victim  # victims depends on referrals
+
+    cases = Case.objects.filter(perpetrator=survivor, closed_on__isnull=True).select_related(
+        "case_manager", "supervisor"
+    )
+    checked = set()
+    for case in cases.order_by("pk"):
+        for worker in (case.case_manager, case.supervisor):
+            if worker is None or worker.pk in checked:
+                continue
+            checked.add(worker.pk)
+            try:
+                check_not_supporting_linked_victim(worker, survivor)
+            except ValidationError:
+                raise ValidationError(
+                    f"These records cannot be merged: {worker} works on case {case.reference} and is the "
+                    "IDVA of a victim linked to one of the records. The same worker must not support a "
+                    "victim and work with the person who harmed them: reallocate the case or the victim first."
+                ) from None
+
+
 @transaction.atomic
 def perpetrator_merge(*, survivor: Perpetrator, merged: Perpetrator, actor, reason: str) -> PerpetratorMerge:
     if survivor.pk == merged.pk:
@@ -60,13 +147,21 @@ def perpetrator_merge(*, survivor: Perpetrator, merged: Perpetrator, actor, reas
             for model, field in _relations():
                 ids = list(model._base_manager.filter(**{field: merged}).values_list("pk", flat=True))
                 if ids:
+                    entry = {"field": field, "ids": ids}
+                    # Move first with numbers out of the way, then number after the survivor's.
+                    numbered = _numbered_fields(model, field)
+                    for number in numbered:
+                        entry.setdefault("renumbered", {})[number] = _park(model, number, ids)
                     _move(model, field, ids, survivor)
-                    moved[model._meta.label_lower] = {"field": field, "ids": ids}
+                    for number in numbered:
+                        _renumber(model, field, number, ids, survivor)
+                    moved[model._meta.label_lower] = entry
     except IntegrityError:
         raise ValidationError(
             "Both records hold the same linked detail (for example the same victim link or identifier). "
             "Remove the duplicate detail from one record, then merge."
         ) from None
+    _check_same_worker(survivor)
     merged.soft_delete()
     merge = PerpetratorMerge.objects.create(
         survivor=survivor, merged=merged, reason=reason.strip(), merged_by=actor, moved=moved
@@ -94,9 +189,16 @@ def perpetrator_merge_undo(*, merge: PerpetratorMerge, actor) -> PerpetratorMerg
         if model is None:
             continue
         # Only rows still pointing at the survivor go back (a row moved on since stays put).
-        model._base_manager.filter(pk__in=entry["ids"], **{entry["field"]: survivor}).update(
-            **{f"{entry['field']}_id": merged.pk}
+        back = list(
+            model._base_manager.filter(pk__in=entry["ids"], **{entry["field"]: survivor}).values_list(
+                "pk", flat=True
+            )
         )
+        for number in entry.get("renumbered", {}):
+            _park(model, number, back)
+        model._base_manager.filter(pk__in=back).update(**{f"{entry['field']}_id": merged.pk})
+        for number, old_numbers in entry.get("renumbered", {}).items():
+            _restore_numbers(model, entry["field"], number, back, old_numbers, merged)
     merged.deleted_at = None
     merged.save(update_fields=["deleted_at", "updated_at"])
     merge.undone_at = timezone.now()

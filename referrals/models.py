@@ -234,6 +234,15 @@ class ReferralVictim(Record):
         NOT_YET = "not_yet", "Referral not accepted yet"
         AWAITING = "awaiting", "Awaiting IDVA pick-up"
         PICKED_UP = "picked_up", "Picked up by the IDVA service"
+        NOT_OFFERED = "not_offered", "IDVA support not offered"
+
+    class NotOfferedReason(models.TextChoices):
+        ALREADY_SUPPORTED = "already_supported", "Already supported by another IDVA or service"
+        UNSAFE_TO_CONTACT = "unsafe_to_contact", "Contact would not be safe"
+        NOT_REACHABLE = "not_reachable", "Could not be identified or reached"
+        OUT_OF_AREA = "out_of_area", "Lives outside the service's area"
+        NOT_ELIGIBLE = "not_eligible", "Not eligible for the IDVA service"
+        OTHER = "other", "Another reason"
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="named_victims")
     case = models.ForeignKey(
@@ -244,6 +253,19 @@ class ReferralVictim(Record):
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     children_count = models.PositiveSmallIntegerField("Number of children", default=0)
     pick_up_status = models.CharField(max_length=20, choices=PickUp.choices, default=PickUp.NOT_YET)
+    # The IDVA (partner-support) team given this named victim to pick up when the referral
+    # was allocated: only its IDVAs and supervisor may read the restricted details.
+    idva_team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="named_victims_to_pick_up",
+        limit_choices_to={"kind": Team.Kind.PARTNER_SUPPORT},
+    )
+    not_offered_reason = models.CharField(
+        "Why IDVA support is not offered", max_length=30, choices=NotOfferedReason.choices, blank=True
+    )
     # The victims app's record id. A plain integer, not a foreign key: referrals must not
     # depend on victims (victims depends on referrals).
     picked_up_victim_id = models.PositiveIntegerField(null=True, blank=True)
@@ -258,6 +280,11 @@ class ReferralVictim(Record):
         ordering = ["referral", "id"]
         indexes = [
             models.Index(fields=["pick_up_status"], name="refvictim_pickup_idx"),
+            models.Index(
+                fields=["idva_team"],
+                condition=Q(pick_up_status="awaiting"),
+                name="refvictim_awaiting_team_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -279,12 +306,15 @@ class ReferralVictimDetails(models.Model):
     referral_victim = models.OneToOneField(
         ReferralVictim, on_delete=models.CASCADE, related_name="restricted"
     )
+    date_of_birth = models.DateField(null=True, blank=True)
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     phone = models.CharField("Phone number", max_length=40, blank=True)
     email = models.EmailField("Email address", blank=True)
     safe_contact = models.TextField("Safe way and time to make contact", blank=True)
     children_details = models.TextField("Children's names and ages", blank=True)
+    # The IDVA team's own note on why support was not offered (may say where the victim is).
+    not_offered_note = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,8 +1,8 @@
 """Reads of referrals, always through the access policy.
 
 Victim-restricted details (ReferralVictimDetails) leave this app only through
-`victim_details_for` and `named_victims_awaiting_pickup`, both of which admit the receiving
-area's IDVA team and nobody else.
+`victim_details_for` and `named_victims_awaiting_pickup`, both of which admit the IDVA team
+the named victims were given to on allocation, and nobody else.
 """
 
 from __future__ import annotations
@@ -260,23 +260,27 @@ def victim_details_for(*, user, referral: Referral) -> dict[int, ReferralVictimD
         return {}
     return {
         d.referral_victim_id: d
-        for d in ReferralVictimDetails.objects.filter(referral_victim__referral=referral)
+        for d in ReferralVictimDetails.objects.filter(
+            referral_victim__referral=referral,
+            referral_victim__idva_team_id__in=access.idva_team_ids(user),
+            referral_victim__pick_up_status__in=access.PASSED_TO_IDVA_TEAM,
+        )
     }
 
 
 def named_victims_awaiting_pickup(*, user) -> QuerySet[ReferralVictim]:
-    """Named victims of accepted referrals in the user's IDVA areas, with restricted details.
+    """Named victims of allocated referrals given to the user's IDVA teams, with restricted details.
 
-    Only for IDVA-team users (roles idva or supervisor in a partner-support team): anyone
-    else gets an empty queryset. Each row has `restricted` (address, phone, email, safe
+    Only for IDVA-team users (roles idva or supervisor, active, in the partner-support team
+    the named victim was given to): anyone else gets an empty queryset. Each row has `restricted` (address, phone, email, safe
     contact, children's details) loaded, and its referral and case.
     """
-    area_ids = access.idva_area_ids(user)
-    if not area_ids:
+    team_ids = access.idva_team_ids(user)
+    if not team_ids:
         return ReferralVictim.objects.none()
     return (
         ReferralVictim.objects.filter(
-            referral__area_id__in=area_ids, pick_up_status=ReferralVictim.PickUp.AWAITING
+            idva_team_id__in=team_ids, pick_up_status=ReferralVictim.PickUp.AWAITING
         )
         .select_related("referral__area", "referral__team", "case__perpetrator", "restricted")
         .order_by("referral__decided_at", "id")

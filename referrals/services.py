@@ -76,7 +76,15 @@ REQUIRED_TO_SUBMIT = {
     "consent": "Select whether the person consented to the referral",
 }
 
-RESTRICTED_FIELDS = ["address", "postcode", "phone", "email", "safe_contact", "children_details"]
+RESTRICTED_FIELDS = [
+    "date_of_birth",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "safe_contact",
+    "children_details",
+]
 SAFE_VICTIM_FIELDS = ["first_name", "last_name", "relationship", "children_count"]
 
 
@@ -386,6 +394,8 @@ def referral_allocate(
         team=referral.team, active=True, role__in=[Role.CASE_MANAGER, Role.SUPERVISOR]
     ).exists():
         raise ValidationError({"case_manager": f"{case_manager} is not a case manager in {referral.team}."})
+    if referral.perpetrator_id is not None:
+        _check_same_worker(case_manager, referral.perpetrator)
     new_person = referral.perpetrator_id is None
     person = _person_from_referral(referral, actor) if new_person else referral.perpetrator
     notes = _carry_details(referral, person, actor, new_person=new_person)
@@ -425,32 +435,98 @@ def referral_allocate(
     if reason:
         referral.decision_reason = f"{referral.decision_reason}\n{reason}".strip()
     referral.save()
-    referral.named_victims.update(case=case, pick_up_status=ReferralVictim.PickUp.AWAITING)
+    idva_team = idva_team_for(referral.area_id)
+    referral.named_victims.filter(pick_up_status=ReferralVictim.PickUp.NOT_YET).update(
+        case=case, pick_up_status=ReferralVictim.PickUp.AWAITING, idva_team=idva_team
+    )
+    if idva_team is None and referral.named_victims.exists():
+        notes.append(
+            "There is no IDVA team in this area to pass the named victims to: tell your administrator."
+        )
     audit.record(
         None, AuditEvent.Action.UPDATE, referral, user=actor, purpose=f"allocated: case {case.reference}"
     )
     return case, notes
 
 
+def _check_same_worker(user, perpetrator: Perpetrator) -> None:
+    """The same-worker rule (victims.rules): never the case manager of a victim's IDVA's perpetrator."""
+    # Imported here: victims depends on referrals, not the other way round.
+    from victims.rules import check_not_supporting_linked_victim
+
+    check_not_supporting_linked_victim(user, perpetrator)
+
+
+def idva_team_for(area_id) -> Team | None:
+    """The area's IDVA (partner-support) team that picks up named victims: the first one made."""
+    return Team.objects.filter(area_id=area_id, kind=Team.Kind.PARTNER_SUPPORT).order_by("pk").first()
+
+
+def _lock_awaiting(referral_victim: ReferralVictim, actor) -> ReferralVictim:
+    """The named victim, locked, if `actor` may still pick it up; else a ValidationError."""
+    from referrals.access import may_see_named_victim_details
+
+    locked = ReferralVictim.objects.select_for_update().select_related("referral").get(pk=referral_victim.pk)
+    if not may_see_named_victim_details(actor, locked):
+        raise ValidationError("Only the IDVA team given this named victim can pick them up.")
+    if locked.pick_up_status == ReferralVictim.PickUp.PICKED_UP:
+        raise ValidationError("Someone in your team has already picked this person up.")
+    if locked.pick_up_status != ReferralVictim.PickUp.AWAITING:
+        raise ValidationError("This person is no longer waiting to be picked up.")
+    return locked
+
+
 @transaction.atomic
 def referral_victim_mark_picked_up(*, referral_victim: ReferralVictim, victim, actor) -> ReferralVictim:
-    """The IDVA team has made `victim` (a victims.Victim) from this named victim."""
-    from referrals.access import may_see_victim_details
+    """The IDVA team has made (or found) `victim` (a victims.Victim) for this named victim.
 
-    if not may_see_victim_details(actor, referral_victim.referral):
-        raise ValidationError("Only the area's IDVA team can pick up a named victim.")
-    if referral_victim.pick_up_status == ReferralVictim.PickUp.PICKED_UP:
-        raise ValidationError("This named victim has already been picked up.")
-    referral_victim.pick_up_status = ReferralVictim.PickUp.PICKED_UP
-    referral_victim.picked_up_victim_id = victim.pk
-    referral_victim.picked_up_by = actor
-    referral_victim.picked_up_at = timezone.now()
-    referral_victim.save()
+    Only an active IDVA or supervisor of the IDVA team the named victim was given to, and
+    only while it is awaiting pick-up (the row is locked, so two people cannot both do it).
+    """
+    locked = _lock_awaiting(referral_victim, actor)
+    locked.pick_up_status = ReferralVictim.PickUp.PICKED_UP
+    locked.picked_up_victim_id = victim.pk
+    locked.picked_up_by = actor
+    locked.picked_up_at = timezone.now()
+    locked.save()
     audit.record(
         None,
         AuditEvent.Action.UPDATE,
-        referral_victim,
+        locked,
         user=actor,
         purpose=f"picked up as victim {victim.pk}",
     )
-    return referral_victim
+    return locked
+
+
+@transaction.atomic
+def referral_victim_not_offered(
+    *, referral_victim: ReferralVictim, actor, reason: str, note: str = ""
+) -> ReferralVictim:
+    """The IDVA team records why IDVA support is not offered to this named victim.
+
+    `reason` is one of ReferralVictim.NotOfferedReason (shown to nobody outside the IDVA
+    team but safe to audit); `note` is the team's own words, kept with the restricted details.
+    """
+    if reason not in ReferralVictim.NotOfferedReason.values:
+        raise ValidationError({"reason": "Select why support is not offered"})
+    note = note.strip()
+    if reason == ReferralVictim.NotOfferedReason.OTHER and not note:
+        raise ValidationError({"note": "Explain why support is not offered"})
+    locked = _lock_awaiting(referral_victim, actor)
+    locked.pick_up_status = ReferralVictim.PickUp.NOT_OFFERED
+    locked.not_offered_reason = reason
+    locked.picked_up_by = actor
+    locked.picked_up_at = timezone.now()
+    locked.save()
+    details, _ = ReferralVictimDetails.objects.get_or_create(referral_victim=locked)
+    details.not_offered_note = note
+    details.save(update_fields=["not_offered_note", "updated_at"])
+    audit.record(
+        None,
+        AuditEvent.Action.UPDATE,
+        locked,
+        user=actor,
+        purpose=f"IDVA support not offered: {locked.get_not_offered_reason_display().lower()}",
+    )
+    return locked

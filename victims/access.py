@@ -1,8 +1,11 @@
 """Who may see a victim-survivor's own record (registered with accounts.policy).
 
-Only the victim's IDVA team (IDVAs and their supervisors), the allocated IDVA and users
-with a direct grant. Perpetrator-side users never reach a Victim row: they get the safe
-view in victims.safe_view, which carries no location or contact detail.
+Only the victim's IDVA team (its active IDVAs and supervisors) and users with a direct
+grant. Being the allocated IDVA opens nothing by itself: an IDVA who leaves the team, or
+moves to another role (for example into case management), loses the record at their next
+request even while `Victim.idva` still names them, until a supervisor reallocates.
+Perpetrator-side users never reach a Victim row: they get the safe view in
+victims.safe_view, which carries no location or contact detail.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from accounts import policy
-from accounts.models import Role
+from accounts.models import Role, Team
 from victims.models import Victim, VictimUserObjectPermission
 
 IDVA_TEAM_ROLES = (Role.IDVA, Role.SUPERVISOR)
@@ -22,23 +25,30 @@ def granted_victim_ids(user, codename: str = "view_victim"):
     )
 
 
+def idva_team_ids(user, *roles: str) -> set[int]:
+    """Partner-support teams the user actively belongs to as IDVA or supervisor (or `roles`)."""
+    wanted = roles or IDVA_TEAM_ROLES
+    return {
+        m.team_id
+        for m in user.active_memberships()
+        if m.role in wanted and m.team.kind == Team.Kind.PARTNER_SUPPORT
+    }
+
+
 class VictimRule:
     def visible(self, user):
-        return Victim.objects.filter(
-            Q(team_id__in=user.team_ids(*IDVA_TEAM_ROLES)) | Q(idva=user) | Q(pk__in=granted_victim_ids(user))
-        )
+        return Victim.objects.filter(Q(team_id__in=idva_team_ids(user)) | Q(pk__in=granted_victim_ids(user)))
 
     def allows(self, user, action: str, victim: Victim) -> bool:
         if action == policy.EDIT:
             return (
-                victim.idva_id == user.pk
-                or victim.team_id in user.team_ids(*IDVA_TEAM_ROLES)
+                victim.team_id in idva_team_ids(user)
                 or VictimUserObjectPermission.objects.filter(
                     user=user, content_object=victim, permission__codename="change_victim"
                 ).exists()
             )
         if action == "allocate":
-            return victim.team_id in user.team_ids(Role.SUPERVISOR)
+            return victim.team_id in idva_team_ids(user, Role.SUPERVISOR)
         return False
 
 

@@ -311,3 +311,28 @@ def _enrich_serial_victims(world) -> None:
             yes = 15 if serial and link.label_number == 1 else 6 + number % 5
             _dash(victim, idva, instrument, yes=yes, days_ago=14, incidents=2)
         _enrich(victim, idva, world, area, number=number, high_risk=serial)
+        if serial and link.label_number == 1:
+            _close_support(victim, idva)  # the longest-ended relationship: support has finished
+
+
+def _close_support(victim: Victim, actor) -> None:
+    """Support that has ended: the IDVA records the exit outcomes, then closes the record."""
+    services.outcome_record(
+        actor=actor,
+        victim=victim,
+        stage="exit",
+        physical_abuse="no",
+        sexual_abuse="not_said",
+        harassment_stalking="yes",
+        jealous_controlling="no",
+        idva_risk="medium",
+        space_for_action=4,
+        recorded_on=timezone.localdate() - datetime.timedelta(days=2),
+    )
+    victim.refresh_from_db()
+    services.victim_update(
+        actor=actor,
+        victim=victim,
+        expected_version=victim.version,
+        support_status=Victim.SupportStatus.CLOSED,
+    )

@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.forms_govuk import GovukForm, GovukModelForm
 from accounts.models import Organisation, Role, User
@@ -445,3 +446,168 @@ class PickUpForm(GovukForm):
         initial=VictimLink.Relationship.PARTNER,
         widget=forms.RadioSelect,
     )
+
+
+class NamedVictimRecordForm(GovukForm):
+    """A new victim record from a named victim on a referral: the referrer's details, checked."""
+
+    first_name = forms.CharField(max_length=100, error_messages={"required": "Enter their first name"})
+    last_name = forms.CharField(max_length=100, error_messages={"required": "Enter their last name"})
+    date_of_birth = forms.DateField(label="Date of birth (optional)", required=False)
+    relationship = forms.ChoiceField(
+        label="Relationship to the person referred",
+        choices=VictimLink.Relationship.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select their relationship to the person referred"},
+    )
+    line_1 = forms.CharField(label="Address line 1 (optional)", max_length=200, required=False)
+    line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
+    town = forms.CharField(label="Town or city (optional)", max_length=100, required=False)
+    postcode = forms.CharField(
+        label="Postcode (optional)",
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    phone = forms.CharField(label="Phone number (optional)", max_length=40, required=False)
+    email = forms.EmailField(
+        label="Email address (optional)",
+        max_length=254,
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    safe_contact_method = forms.CharField(
+        label="Safe way and time to make contact (optional)", max_length=300, required=False
+    )
+    children_details = forms.CharField(
+        label="Children's names and ages (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept as a safety note for your team. Add each child on the Children tab once you have checked.",
+    )
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not re.match(r"^[0-9 +()-]{6,40}$", phone):
+            raise ValidationError("Enter a telephone number, like 01632 960 001 or 07700 900 982")
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_of_birth") and data["date_of_birth"] > timezone.localdate():
+            self.add_error("date_of_birth", "Date of birth must be in the past")
+        if (data.get("line_2") or data.get("town") or data.get("postcode")) and not data.get("line_1"):
+            self.add_error("line_1", "Enter the first line of the address, or leave the address blank")
+        return data
+
+    @staticmethod
+    def initial_from(referral_victim) -> dict:
+        """Prefill from the referral: the referrer's free-text address is split into lines."""
+        from victims.services import REFERRAL_RELATIONSHIP
+
+        details = getattr(referral_victim, "restricted", None)
+        initial = {
+            "first_name": referral_victim.first_name,
+            "last_name": referral_victim.last_name,
+            "relationship": REFERRAL_RELATIONSHIP.get(referral_victim.relationship, "other"),
+        }
+        if details is None:
+            return initial
+        lines = [line.strip(" ,") for line in re.split(r"[\n\r]+", details.address) if line.strip(" ,")]
+        if len(lines) == 1 and lines[0].count(",") >= 2:
+            lines = [part.strip() for part in lines[0].rsplit(",", 1)]
+        initial.update(
+            {
+                "date_of_birth": details.date_of_birth,
+                "line_1": lines[0][:200] if lines else "",
+                "line_2": ", ".join(lines[1:-1])[:200] if len(lines) > 2 else "",
+                "town": lines[-1][:100] if len(lines) > 1 else "",
+                "postcode": details.postcode,
+                "phone": details.phone,
+                "email": details.email,
+                "safe_contact_method": details.safe_contact[:300],
+                "children_details": details.children_details,
+            }
+        )
+        return initial
+
+
+class NamedVictimLinkForm(GovukForm):
+    """The named victim already has a record: choose it from the likely matches or by reference."""
+
+    victim = forms.ChoiceField(label="Which record is this person?", widget=forms.RadioSelect, required=False)
+    reference = forms.CharField(
+        label="Or enter their record reference",
+        required=False,
+        max_length=20,
+        help_text="For example V-000123.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    relationship = forms.ChoiceField(
+        label="Relationship to the person referred",
+        choices=VictimLink.Relationship.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select their relationship to the person referred"},
+    )
+
+    def __init__(self, *args, matches, visible, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visible = visible
+        self.fields["victim"].choices = [
+            (
+                str(m.victim.pk),
+                f"{m.victim.full_name}, {m.victim.reference}"
+                + (f", born {m.victim.date_of_birth:%-d %B %Y}" if m.victim.date_of_birth else "")
+                + f" ({m.reason})",
+            )
+            for m in matches
+        ]
+        if not matches:
+            self.fields["victim"].widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        reference = (data.get("reference") or "").strip()
+        chosen = data.get("victim")
+        if reference:
+            match = re.match(r"^\s*V-?0*(\d+)\s*$", reference, re.IGNORECASE)
+            found = self.visible.filter(pk=int(match.group(1))).first() if match else None
+            if found is None:
+                self.add_error("reference", "There is no record with that reference that your team holds")
+            data["record"] = found
+        elif chosen:
+            data["record"] = self.visible.filter(pk=chosen).first()
+        else:
+            self.add_error(
+                "victim" if self.fields["victim"].choices else "reference",
+                "Choose their record, or enter its reference",
+            )
+        return data
+
+
+class NotOfferedForm(GovukForm):
+    reason = forms.ChoiceField(
+        label="Why is IDVA support not being offered?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why support is not offered"},
+    )
+    note = forms.CharField(
+        label="More detail (optional unless you chose another reason)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Seen only by your IDVA team.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from referrals.models import ReferralVictim
+
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = ReferralVictim.NotOfferedReason.choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == "other" and not (data.get("note") or "").strip():
+            self.add_error("note", "Explain why support is not offered")
+        return data

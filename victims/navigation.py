@@ -1,4 +1,4 @@
-"""The "Victims" item in the header, for IDVA team roles."""
+"""The "Victims" and "To pick up (N)" items in the header, for IDVA team roles."""
 
 from __future__ import annotations
 
@@ -15,12 +15,22 @@ def items(user, path: str) -> list[NavItem]:
     )
     if not in_idva_team:
         return []
+    from victims.selectors import pick_up_counts
+
     url = reverse("victims:list")
+    queue = reverse("victims:pick_up_queue")
+    waiting = pick_up_counts(user)["total"]
     return [
         NavItem(
             "Victims",
             url,
             "Victim-survivors you support: contact and safety, DASH, consent, children and new partners to pick up.",
-            path.startswith(url) and not path.startswith(url + "cases/"),
-        )
+            path.startswith(url) and not path.startswith((url + "cases/", queue)),
+        ),
+        NavItem(
+            f"To pick up ({waiting})",
+            queue,
+            "People named on allocated referrals and new partners, waiting for your IDVA team to contact.",
+            path.startswith(queue),
+        ),
     ]

@@ -238,3 +238,93 @@ def marac_candidates(*, area) -> list[MaracCandidate]:
     """
     victims = list(Victim.objects.filter(area=area).exclude(support_status=Victim.SupportStatus.CLOSED))
     return list(marac_criteria(victims).values())
+
+
+# ---- Named victims on referrals, for the IDVA team to pick up ---------------------------------
+
+
+def named_victims_to_pick_up(user):
+    """Named victims of allocated referrals given to the user's IDVA teams, oldest first.
+
+    Each row carries its restricted referral-stage details (`restricted`), referral and case:
+    for the IDVA team's own pages only.
+    """
+    from referrals.selectors import named_victims_awaiting_pickup
+
+    return named_victims_awaiting_pickup(user=user)
+
+
+def pick_up_counts(user) -> dict[str, int]:
+    """How many named victims and new-partner notices wait for the user's IDVA teams."""
+    named = named_victims_to_pick_up(user).count()
+    partners = pending_new_partner_notices(user).count()
+    return {"named": named, "partners": partners, "total": named + partners}
+
+
+def get_named_victim_for_user(user, pk):
+    """A named victim awaiting pick-up by one of the user's IDVA teams; 404 for anyone else."""
+    from django.http import Http404
+
+    found = named_victims_to_pick_up(user).filter(pk=pk).select_related("referral__created_by").first()
+    if found is None:
+        raise Http404("Not found")
+    return found
+
+
+@dataclass(frozen=True)
+class LikelyMatch:
+    victim: Victim
+    reasons: list[str]
+    already_linked: bool
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def likely_victim_matches(
+    user, *, first_name: str, last_name: str, date_of_birth=None, perpetrator=None, limit: int = 10
+) -> list[LikelyMatch]:
+    """Victim records the user can see that may be this person: names that sound alike
+    (Soundex or NYSIIS, as for perpetrators) and dates of birth exact, transposed or a year
+    out. Each match says why; nothing is linked automatically."""
+    from referrals.matching import dob_variants, sounds_alike
+
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    variants = dob_variants(date_of_birth) if date_of_birth else {}
+    near = Q(pk__in=[])
+    if last_name:
+        near |= Q(last_name__istartswith=last_name[:1]) | Q(known_as__istartswith=last_name[:1])
+    if variants:
+        near |= Q(date_of_birth__in=list(variants))
+    if first_name and not last_name:
+        near |= Q(first_name__istartswith=first_name[:1])
+    candidates = victims_visible_to(user).filter(near).order_by("last_name", "first_name", "pk")[:500]
+    linked = set()
+    if perpetrator is not None:
+        linked = set(VictimLink.objects.filter(perpetrator=perpetrator).values_list("victim_id", flat=True))
+    matches = []
+    for victim in candidates:
+        reasons = []
+        same_last = bool(last_name) and sounds_alike(last_name, victim.last_name)
+        same_first = bool(first_name) and (
+            sounds_alike(first_name, victim.first_name)
+            or (victim.known_as and sounds_alike(first_name, victim.known_as))
+        )
+        if same_last:
+            reasons.append(
+                "same surname" if last_name.lower() == victim.last_name.lower() else "surname sounds alike"
+            )
+        if same_first:
+            reasons.append(
+                "same first name"
+                if first_name.lower() == victim.first_name.lower()
+                else "first name sounds alike"
+            )
+        dob_reason = variants.get(victim.date_of_birth) if victim.date_of_birth else None
+        if dob_reason:
+            reasons.append(dob_reason[0].lower() + dob_reason[1:])
+        if (same_last and (same_first or dob_reason)) or (dob_reason and (same_first or same_last)):
+            matches.append(LikelyMatch(victim, reasons, victim.pk in linked))
+    matches.sort(key=lambda m: (-len(m.reasons), m.victim.last_name, m.victim.pk))
+    return matches[:limit]

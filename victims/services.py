@@ -17,6 +17,7 @@ from accounts import audit
 from accounts.models import AuditEvent, Role, Team
 from accounts.records import save_versioned
 from casework.models import Case, Perpetrator
+from casework.tasks import enqueue_flags_after_new_partner
 from victims import rules
 from victims.models import (
     Child,
@@ -349,6 +350,7 @@ def new_partner_notice_create(*, actor, case: Case, what_is_known: str) -> NewPa
         case=case, idva_team=team, what_is_known=what_is_known.strip(), recorded_by=actor
     )
     audit.record(None, CREATE, notice, user=actor, purpose="new partner recorded")
+    enqueue_flags_after_new_partner(notice.pk)
     return notice
 
 
@@ -371,4 +373,140 @@ def new_partner_notice_pick_up(
     locked.picked_up_by, locked.picked_up_at, locked.victim = actor, timezone.now(), victim
     locked.save(update_fields=["picked_up_by", "picked_up_at", "victim"])
     audit.record(None, UPDATE, locked, user=actor, purpose="new partner picked up")
+    return victim
+
+
+# ---- Named victims on referrals -------------------------------------------------------------
+
+# A referral's relationship → the victim link's (a child harmed is family on the link).
+REFERRAL_RELATIONSHIP = {
+    "partner": VictimLink.Relationship.PARTNER,
+    "ex_partner": VictimLink.Relationship.EX_PARTNER,
+    "family": VictimLink.Relationship.FAMILY,
+    "child": VictimLink.Relationship.FAMILY,
+    "other": VictimLink.Relationship.OTHER,
+}
+
+
+def _awaiting_for(actor, referral_victim):
+    """Check `actor` may pick up `referral_victim` now (its IDVA team, still awaiting)."""
+    from referrals.access import may_see_named_victim_details
+    from referrals.models import ReferralVictim
+
+    if not may_see_named_victim_details(actor, referral_victim):
+        raise ValidationError("Only the IDVA team given this named victim can pick them up.")
+    if referral_victim.pick_up_status != ReferralVictim.PickUp.AWAITING:
+        raise ValidationError("Someone in your team has already dealt with this person.")
+    if referral_victim.case_id is None:
+        raise ValidationError("This referral has not been allocated to a case yet.")
+
+
+@transaction.atomic
+def referral_victim_pick_up(
+    *,
+    actor,
+    referral_victim,
+    first_name: str,
+    last_name: str,
+    relationship: str,
+    date_of_birth: datetime.date | None = None,
+    line_1: str = "",
+    line_2: str = "",
+    town: str = "",
+    postcode: str = "",
+    phone: str = "",
+    email: str = "",
+    safe_contact_method: str = "",
+    children_details: str = "",
+) -> Victim:
+    """Create the victim's own record from a named victim on an allocated referral.
+
+    The record goes to the IDVA team the named victim was given to, linked to the case's
+    perpetrator; the address, phone, email and safe contact from the referral (as checked by
+    the IDVA) become the record's own restricted rows. Phone and email are marked not yet
+    confirmed safe. The named victim is marked picked up (refused if someone got there first).
+    """
+    from referrals import services as referral_services
+
+    _awaiting_for(actor, referral_victim)
+    reference = referral_victim.referral.reference
+    victim = victim_create(
+        actor=actor,
+        team=referral_victim.idva_team,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        date_of_birth=date_of_birth,
+        perpetrator=referral_victim.case.perpetrator,
+        relationship=relationship,
+    )
+    if line_1.strip():
+        victim_address_add(
+            actor=actor,
+            victim=victim,
+            kind=VictimAddress.Kind.HOME,
+            line_1=line_1.strip(),
+            line_2=line_2.strip(),
+            town=town.strip(),
+            postcode=postcode.strip().upper(),
+            is_current=True,
+        )
+    unconfirmed = f"From referral {reference}: not yet confirmed safe to use"
+    if phone.strip():
+        kind = (
+            VictimContact.Kind.MOBILE
+            if phone.strip().startswith(("07", "+447"))
+            else VictimContact.Kind.LANDLINE
+        )
+        victim_contact_add(
+            actor=actor, victim=victim, kind=kind, value=phone.strip(), safe_to_use=False, note=unconfirmed
+        )
+    if email.strip():
+        victim_contact_add(
+            actor=actor,
+            victim=victim,
+            kind=VictimContact.Kind.EMAIL,
+            value=email.strip(),
+            safe_to_use=False,
+            note=unconfirmed,
+        )
+    if safe_contact_method.strip():
+        victim_safe_contact_save(
+            actor=actor, victim=victim, safe_contact_method=safe_contact_method.strip()[:300]
+        )
+    if children_details.strip():
+        safety_note_add(
+            actor=actor,
+            victim=victim,
+            text=f"Children named on referral {reference}: {children_details.strip()}",
+        )
+    referral_services.referral_victim_mark_picked_up(
+        referral_victim=referral_victim, victim=victim, actor=actor
+    )
+    audit.record(None, UPDATE, victim, user=actor, purpose=f"picked up from referral {reference}")
+    return victim
+
+
+@transaction.atomic
+def referral_victim_link_existing(*, actor, referral_victim, victim: Victim, relationship: str) -> Victim:
+    """The named victim already has a record: link it to the perpetrator (unless it is) and
+    mark the named victim picked up as that record."""
+    from accounts import policy
+    from referrals import services as referral_services
+
+    _awaiting_for(actor, referral_victim)
+    if not policy.can(actor, policy.EDIT, victim):
+        raise ValidationError({"victim": "Choose a record your team holds."})
+    perpetrator = referral_victim.case.perpetrator
+    if not VictimLink.objects.filter(victim=victim, perpetrator=perpetrator).exists():
+        victim_link_create(actor=actor, victim=victim, perpetrator=perpetrator, relationship=relationship)
+    referral_services.referral_victim_mark_picked_up(
+        referral_victim=referral_victim, victim=victim, actor=actor
+    )
+    audit.record(
+        None,
+        UPDATE,
+        victim,
+        user=actor,
+        purpose=f"matched to named victim on referral {referral_victim.referral.reference}",
+    )
     return victim

@@ -1,5 +1,5 @@
 from accounts.routing import SIGNED_IN, roles, route
-from victims import views, views_case
+from victims import views, views_access_review, views_case, views_pick_up
 
 app_name = "victims"
 
@@ -12,6 +12,25 @@ urlpatterns = [
     route("new/", views.victim_new, name="new", access=roles("idva", "supervisor")),
     route("to-pick-up/", views.pick_up_queue, name="pick_up_queue", access=IDVA_TEAM),
     route("to-pick-up/<int:pk>/", views.pick_up, name="pick_up", access=IDVA_TEAM),
+    route("to-pick-up/named/<int:pk>/", views_pick_up.named_victim, name="named_victim", access=IDVA_TEAM),
+    route(
+        "to-pick-up/named/<int:pk>/new-record/",
+        views_pick_up.named_victim_create,
+        name="named_victim_create",
+        access=IDVA_TEAM,
+    ),
+    route(
+        "to-pick-up/named/<int:pk>/existing-record/",
+        views_pick_up.named_victim_link,
+        name="named_victim_link",
+        access=IDVA_TEAM,
+    ),
+    route(
+        "to-pick-up/named/<int:pk>/not-offered/",
+        views_pick_up.named_victim_not_offered,
+        name="named_victim_not_offered",
+        access=IDVA_TEAM,
+    ),
     route("<int:pk>/", views.victim_detail, name="detail", access=IDVA_TEAM),
     route("<int:pk>/edit/", views.victim_edit, name="edit", access=IDVA_TEAM),
     route("<int:pk>/allocate/", views.victim_allocate, name="allocate", access=roles("supervisor")),
@@ -40,6 +59,22 @@ urlpatterns = [
     ),
     route("<int:pk>/outcomes/", views.outcomes_tab, name="outcomes", access=IDVA_TEAM),
     route("<int:pk>/outcomes/<str:stage>/", views.outcome_edit, name="outcome_edit", access=IDVA_TEAM),
+    # Access review: the IDVA team's supervisor; each record is checked again in the view (404 / 403).
+    route(
+        "access-review/", views_access_review.access_review, name="access_review", access=roles("supervisor")
+    ),
+    route(
+        "<int:pk>/who-can-reach/",
+        views_access_review.victim_reach,
+        name="victim_reach",
+        access=roles("supervisor"),
+    ),
+    route(
+        "<int:pk>/who-can-reach/<int:user_pk>/remove/",
+        views_access_review.victim_reach_remove,
+        name="victim_reach_remove",
+        access=roles("supervisor"),
+    ),
     route("<int:pk>/access-log/", views.access_log, name="access_log", access=roles("supervisor", "dpo")),
     route("cases/<int:case_pk>/", views_case.linked_victims, name="case_linked_victims", access=CASE_SIDE),
     route(

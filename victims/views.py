@@ -110,7 +110,7 @@ def victim_list(request):
             "risk": risk,
             "q": q,
             "statuses": Victim.SupportStatus.choices,
-            "pending_count": selectors.pending_new_partner_notices(request.user).count(),
+            "pending_count": selectors.pick_up_counts(request.user)["total"],
         },
     )
 
@@ -144,8 +144,11 @@ def victim_new(request):
 
 @require_GET
 def pick_up_queue(request):
+    """The IDVA team's work queue: named victims from allocated referrals and new partners."""
     notices = list(selectors.pending_new_partner_notices(request.user).order_by("recorded_at", "id")[:100])
-    return render(request, "victims/pick_up_queue.html", {"notices": notices})
+    named = list(selectors.named_victims_to_pick_up(request.user)[:100])
+    audit.record_many(request, VIEW, named, purpose="IDVA pick-up queue")
+    return render(request, "victims/pick_up_queue.html", {"notices": notices, "named": named})
 
 
 @require_http_methods(["GET", "POST"])

@@ -206,6 +206,9 @@ def test_only_the_areas_idva_team_may_read_the_restricted_details(world, make_re
     from referrals import selectors
 
     referral = make_referral()
+    # Nobody holds them until allocation passes the named victims to the area's IDVA team.
+    assert selectors.victim_details_for(user=world.user("idva", "north"), referral=referral) == {}
+    referral.named_victims.update(pick_up_status="awaiting", idva_team=world.team("idva", "north"))
     assert selectors.victim_details_for(user=world.user("idva", "north"), referral=referral)
     assert selectors.victim_details_for(user=world.user("idvamanager", "north"), referral=referral)
     for login, area in [

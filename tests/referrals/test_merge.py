@@ -94,3 +94,67 @@ def test_merge_page_refuses_unknown_or_invisible_cases(client_for, world, two_re
     )
     assert "Enter a case reference like TL-000123" in page
     assert not PerpetratorMerge.objects.exists()
+
+
+def test_merging_two_records_that_both_have_linked_victims_renumbers_and_undo_restores(world, two_records):
+    """Both records have "victim 1": the moved links take the next numbers, and undo gives them back."""
+    from victims import services as victim_services
+    from victims.models import VictimLink
+
+    keep, dupe, *_ = two_records
+    idva = world.user("idva", "north")
+    team = world.team("idva", "north")
+
+    def victim(first, person, relationship="partner"):
+        return victim_services.victim_create(
+            actor=idva,
+            team=team,
+            first_name=first,
+            last_name="Test",
+            perpetrator=person,
+            relationship=relationship,
+        )
+
+    kept_one = victim("Ann", keep).links.get()
+    moved_one = victim("Bea", dupe).links.get()
+    moved_two = victim("Cat", dupe, "ex_partner").links.get()
+    assert (kept_one.label_number, moved_one.label_number, moved_two.label_number) == (1, 1, 2)
+
+    supervisor = world.user("supervisor", "north")
+    merge = perpetrator_merge(survivor=keep, merged=dupe, actor=supervisor, reason="Same PNC")
+    labels = dict(VictimLink.objects.filter(perpetrator=keep).values_list("pk", "label_number"))
+    assert labels == {kept_one.pk: 1, moved_one.pk: 2, moved_two.pk: 3}, (
+        "moved links numbered after the survivor's"
+    )
+    assert VictimLink.objects.get(pk=moved_two.pk).safe_label == "Ex-partner, victim 3"
+
+    perpetrator_merge_undo(merge=merge, actor=supervisor)
+    assert dict(VictimLink.objects.filter(perpetrator=dupe).values_list("pk", "label_number")) == {
+        moved_one.pk: 1,
+        moved_two.pk: 2,
+    }
+    assert dict(VictimLink.objects.filter(perpetrator=keep).values_list("pk", "label_number")) == {
+        kept_one.pk: 1
+    }
+
+
+def test_a_new_link_after_a_merge_takes_the_next_number(world, two_records):
+    from victims import services as victim_services
+
+    keep, dupe, *_ = two_records
+    idva = world.user("idva", "north")
+    team = world.team("idva", "north")
+    for first, person in (("Ann", keep), ("Bea", dupe)):
+        victim_services.victim_create(
+            actor=idva,
+            team=team,
+            first_name=first,
+            last_name="Test",
+            perpetrator=person,
+            relationship="partner",
+        )
+    perpetrator_merge(survivor=keep, merged=dupe, actor=world.user("supervisor", "north"), reason="Same PNC")
+    later = victim_services.victim_create(
+        actor=idva, team=team, first_name="Cat", last_name="Test", perpetrator=keep, relationship="partner"
+    )
+    assert later.links.get().label_number == 3

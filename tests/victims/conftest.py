@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from casework import services as casework_services
@@ -47,3 +49,100 @@ def make_victim(world):
 @pytest.fixture
 def victim(make_victim, case_north):
     return make_victim(perpetrator=case_north.perpetrator)
+
+
+@pytest.fixture
+def allocate_referral(world):
+    """`allocate_referral(area, victims=[...], perpetrator=None)` → a referral accepted and
+    allocated through the real services, its named victims awaiting the IDVA team's pick-up."""
+    from referrals import services as referral_services
+
+    def make(area="north", *, victims=None, perpetrator=None, case_manager=None, **fields):
+        manager = world.user("casemanager", area)
+        referral = referral_services.referral_save(
+            actor=manager,
+            team=world.team("case_management", area),
+            fields=referral_fields(**fields),
+            victims=[named_victim_entry()] if victims is None else victims,
+            submit=True,
+        )
+        referral_services.referral_person_decide(referral=referral, actor=manager, perpetrator=perpetrator)
+        referral_services.referral_screen(
+            referral=referral, actor=manager, answers={}, outcome=referral_services.Outcome.ACCEPT
+        )
+        referral_services.referral_allocate(
+            referral=referral,
+            actor=world.user("supervisor", area),
+            case_manager=case_manager or manager,
+            intervention_type="intensive",
+        )
+        referral.refresh_from_db()
+        return referral
+
+    return make
+
+
+# Referral-stage restricted details of the named victim (each unique, to look for leaks).
+NAMED_ADDRESS = "Flat 4\n22 Hiddenbrook Road\nNorthby"
+NAMED_POSTCODE = "NB7 9QQ"
+NAMED_PHONE = "07700 900 404"
+NAMED_EMAIL = "leah.hidden@example.org"
+NAMED_SAFE = "Text first, weekday mornings only"
+NAMED_CHILDREN = "Mia aged 5 at Brookside Infants"
+NAMED_DOB = datetime.date(1992, 6, 14)
+
+
+def named_victim_entry(**safe):
+    from referrals.services import NamedVictimEntry
+
+    return NamedVictimEntry(
+        safe={"first_name": "Leah", "last_name": "Marsh", "relationship": "partner", "children_count": 1}
+        | safe,
+        restricted={
+            "date_of_birth": NAMED_DOB,
+            "address": NAMED_ADDRESS,
+            "postcode": NAMED_POSTCODE,
+            "phone": NAMED_PHONE,
+            "email": NAMED_EMAIL,
+            "safe_contact": NAMED_SAFE,
+            "children_details": NAMED_CHILDREN,
+        },
+    )
+
+
+def referral_fields(**overrides) -> dict:
+    from django.utils import timezone
+
+    fields = {
+        "pathway": "police",
+        "received_on": timezone.localdate(),
+        "referrer_name": "DC Morgan Hale",
+        "referrer_organisation": "Northshire Police",
+        "referrer_role": "Detective constable",
+        "referrer_phone": "01632 960 118",
+        "referrer_email": "morgan.hale@police.example",
+        "first_name": "Daniel",
+        "last_name": "Whitfield",
+        "other_names": "",
+        "date_of_birth": datetime.date(1988, 4, 7),
+        "gender": "male",
+        "ethnicity": "",
+        "first_language": "English",
+        "interpreter_needed": False,
+        "disability": "",
+        "disability_details": "",
+        "address_line_1": "",
+        "address_line_2": "",
+        "town": "",
+        "postcode": "",
+        "police_reference": "",
+        "pnc_number": "",
+        "prison_number": "",
+        "concerns": "Controlling behaviour and a recent assault.",
+        "stated_risk_level": "high",
+        "intervention_type": "intensive",
+        "legal_basis": "public_task",
+        "consent": "given",
+        "consent_notes": "",
+    }
+    return fields | overrides
