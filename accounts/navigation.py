@@ -34,6 +34,22 @@ def _own_items(user, path: str) -> list[NavItem]:
                 path.startswith(url),
             )
         )
+        url = reverse("accounts:sar_list")
+        items.append(
+            NavItem(
+                "Subject access",
+                url,
+                "Subject access requests: gather, review and export.",
+                path.startswith(url),
+            )
+        )
+    if user.has_role("dpo", "supervisor", "panel_coordinator"):
+        url = reverse("accounts:retention")
+        items.append(
+            NavItem(
+                "Retention", url, "Records due for a retention decision: erase or keep.", path.startswith(url)
+            )
+        )
     if user.is_staff:
         items.append(
             NavItem("Admin", reverse("admin:index"), "Organisations, teams, users and reference data.")
