@@ -270,8 +270,14 @@ class IncidentRemoveForm(GovukForm):
 
 
 class IncidentImportForm(GovukForm):
+    # A month of a large force's domestic-abuse incidents is a few megabytes; more than this is a
+    # wrong file or an attempt to tie up a worker.
+    MAX_BYTES = 20 * 1024 * 1024
+
     team = forms.ModelChoiceField(label="Import for", queryset=None, required=False, empty_label=None)
-    file = forms.FileField(label="Upload a police incident extract (CSV)")
+    file = forms.FileField(
+        label="Upload a police incident extract (CSV)", help_text="A CSV file of up to 20 MB."
+    )
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
@@ -295,4 +301,8 @@ class IncidentImportForm(GovukForm):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError("The selected file must be a CSV")
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(
+                "The selected file must be smaller than 20 MB: split the extract by month"
+            )
         return upload

@@ -599,3 +599,13 @@ def test_uploads_of_the_wrong_type_size_or_content_get_a_clear_error(world, clie
             assert "govuk-error-summary" in page or "There is a problem" in page or "imported" in page.lower()
             assert SCRIPT not in page
     assert not Incident.objects.exists()
+
+
+def test_an_incident_extract_over_the_size_limit_is_refused_before_it_is_read():
+    from casework.forms_legal import IncidentImportForm
+
+    upload = SimpleUploadedFile("extract.csv", b"a,b\n")
+    upload.size = IncidentImportForm.MAX_BYTES + 1  # as the upload handler reports it
+    form = IncidentImportForm(data={}, files={"file": upload}, teams=[object()])
+    assert not form.is_valid()
+    assert form.errors["file"] == ["The selected file must be smaller than 20 MB: split the extract by month"]
