@@ -25,11 +25,13 @@ run: setup
 	$(RUN_ENV) $(VENV)/python manage.py runserver 127.0.0.1:8000
 
 # Any non-zero pytest exit fails the target, including 5 ("no tests collected").
+# --create-db: a test database left by an earlier run may have been emptied by a browser test
+# (flush), taking what the data migrations install (instruments, retention defaults) with it.
 test: setup-dev
 	scripts/services
 	$(MAKE) lint
 	$(MAKE) migrations-check
-	scripts/pytest -n 2
+	scripts/pytest -n 2 --create-db
 
 lint:
 	$(VENV)/ruff check .
