@@ -6,6 +6,9 @@
 - Analysts and commissioners (role "analyst") see aggregates for their own area only, always
   with small numbers suppressed, and never a name or identifying detail (there are none in any
   report: every figure is a count or a share; worker names appear only to supervisors).
+- MARAC coordinators (role "panel_coordinator") open the MARAC data return only, for the MARAC
+  panels their coordination team runs. They run those meetings and know every case heard, so
+  the return shows exact figures on screen; its exports are suppressed like every other.
 
 Reports are aggregates, so there is no object rule: the scope below is the access check, and
 every selector in reports.measures takes a scope and filters by it.
@@ -19,9 +22,14 @@ from django.conf import settings
 
 from accounts.models import Area, Role, Team
 from accounts.routing import roles
+from panels.models import Panel
 
 REPORT_ROLES = (Role.SUPERVISOR, Role.ANALYST)
+MARAC_RETURN_ROLES = (*REPORT_ROLES, Role.PANEL_COORDINATOR)
 REPORTS = roles(*REPORT_ROLES)
+MARAC_RETURN = roles(*MARAC_RETURN_ROLES)
+# The export URL serves every report; the view then checks the chosen report's own roles.
+ANY_REPORT = MARAC_RETURN
 
 
 def suppression_threshold() -> int:
@@ -35,6 +43,8 @@ class ReportScope:
     area_ids: frozenset[int]
     team_ids: frozenset[int]
     aggregate_only: bool
+    # MARAC panels the MARAC measures may count; None means every MARAC in `area_ids`.
+    panel_ids: frozenset[int] | None = None
 
     @property
     def show_workers(self) -> bool:
@@ -52,12 +62,34 @@ class ReportScope:
         if team_id is not None:
             team_ids = team_ids & {team_id}
         return ReportScope(
-            area_ids=frozenset(area_ids), team_ids=frozenset(team_ids), aggregate_only=self.aggregate_only
+            area_ids=frozenset(area_ids),
+            team_ids=frozenset(team_ids),
+            aggregate_only=self.aggregate_only,
+            panel_ids=self.panel_ids,
         )
 
 
-def scope_for(user) -> ReportScope:
-    """The report scope for `user`: empty when they hold no report role."""
+def _coordinator_scope(user) -> ReportScope:
+    """The MARAC panels run by the user's coordination teams (for the MARAC data return only)."""
+    panels = list(
+        Panel.objects.filter(
+            kind=Panel.Kind.MARAC, coordinator_team_id__in=user.team_ids(Role.PANEL_COORDINATOR)
+        ).values_list("pk", "area_id")
+    )
+    return ReportScope(
+        area_ids=frozenset(area for _, area in panels),
+        team_ids=frozenset(),
+        aggregate_only=False,
+        panel_ids=frozenset(pk for pk, _ in panels),
+    )
+
+
+def scope_for(user, *, report: str = "") -> ReportScope:
+    """The report scope for `user` on `report` (a registry key): empty when they hold no report role.
+
+    Analysts' scope wins over a supervisor's, and a supervisor's over a coordinator's; the
+    coordinator's scope applies to the MARAC data return only.
+    """
     memberships = user.active_memberships()
     analyst_areas = {m.team.area_id for m in memberships if m.role == Role.ANALYST}
     if analyst_areas:
@@ -68,6 +100,8 @@ def scope_for(user) -> ReportScope:
             area_ids=frozenset(analyst_areas), team_ids=frozenset(team_ids), aggregate_only=True
         )
     supervised = [m.team for m in memberships if m.role == Role.SUPERVISOR]
+    if not supervised and report == "marac-return" and user.has_role(Role.PANEL_COORDINATOR):
+        return _coordinator_scope(user)
     return ReportScope(
         area_ids=frozenset(t.area_id for t in supervised),
         team_ids=frozenset(t.pk for t in supervised),

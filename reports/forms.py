@@ -64,3 +64,12 @@ class EqualityFilterForm(ReportFilterForm):
     )
 
     field_order = ["subject", "period", "area", "team", "intervention_type"]
+
+
+class MaracReturnFilterForm(ReportFilterForm):
+    """The MARAC return covers whole meetings, so team and intervention type do not apply."""
+
+    def __init__(self, data, *, scope: ReportScope, **kwargs):
+        super().__init__(data, scope=scope, **kwargs)
+        del self.fields["team"]
+        del self.fields["intervention_type"]

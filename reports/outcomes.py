@@ -196,8 +196,9 @@ def rfg_change(f: ReportFilter) -> Table:
 
 
 def marac_items(f: ReportFilter):
-    """Cases heard at MARAC meetings in the scope's areas held in the period (so far, not cancelled)."""
-    return AgendaItem.objects.filter(
+    """Cases heard at MARAC meetings in the scope's areas (and panels, for a coordinator) held in
+    the period (so far, not cancelled)."""
+    items = AgendaItem.objects.filter(
         meeting__panel__kind=Panel.Kind.MARAC,
         meeting__panel__area_id__in=f.scope.area_ids,
         meeting__scheduled_for__date__gte=f.period.start,
@@ -205,6 +206,9 @@ def marac_items(f: ReportFilter):
         meeting__scheduled_for__lte=timezone.now(),
         meeting__deleted_at__isnull=True,
     ).exclude(meeting__status=Meeting.Status.CANCELLED)
+    if f.scope.panel_ids is not None:
+        items = items.filter(meeting__panel_id__in=f.scope.panel_ids)
+    return items
 
 
 def repeat_marac(f: ReportFilter) -> Table:
@@ -227,13 +231,15 @@ def repeat_marac(f: ReportFilter) -> Table:
 
 def needs(f: ReportFilter) -> Table:
     cases = cohorts.cases_worked(f)
+    # Both figures count live goals only: a deleted goal is no need (the per-need query goes
+    # through all_objects with the same rule spelled out, so neither depends on a manager).
     goals = Q(support_goals__deleted_at__isnull=True)
     figures = cases.annotate(
         needs=Count("support_goals__need_domain", filter=goals, distinct=True)
     ).aggregate(total=Count("pk"), three_plus=Count("pk", filter=Q(needs__gte=3)))
     total = figures["total"]
     per_need = dict(
-        SupportGoal.objects.filter(case__in=cases)
+        SupportGoal.all_objects.filter(case__in=cases, deleted_at__isnull=True)
         .order_by()
         .values("need_domain")
         .annotate(n=Count("case", distinct=True))
@@ -293,11 +299,11 @@ def cost_avoidance(f: ReportFilter, *, behaviour: dict | None = None, victims: d
             "Unit cost (£)",
             "Share assumed avoided",
             "Estimate",
-            "Source",
         ],
         rows,
         note="This is an estimate, not a saving: it multiplies outcomes by published unit costs and by the "
-        "share of each cost the service assumes it avoids. The assumptions are set by your administrator.",
+        "share of each cost the service assumes it avoids. The assumptions are set by your administrator; "
+        "each unit cost's source and assumption are listed in the next table.",
     )
 
 

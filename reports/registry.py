@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from reports import dashboard, equality, marac, outcomes
+from reports.access import MARAC_RETURN_ROLES, REPORT_ROLES
 from reports.cohorts import ReportFilter
-from reports.forms import EqualityFilterForm, ReportFilterForm
+from reports.forms import EqualityFilterForm, MaracReturnFilterForm, ReportFilterForm
 from reports.tables import Table
 
 
@@ -25,6 +26,10 @@ class Report:
     form_class: type[ReportFilterForm]
     builder: Callable[[ReportFilter, dict], list[Table]]
     summary: str
+    roles: tuple[str, ...] = REPORT_ROLES  # who may open, export and print it
+
+    def allowed(self, user) -> bool:
+        return user.has_role(*self.roles)
 
 
 def _dashboard(f: ReportFilter, data: dict) -> list[Table]:
@@ -74,9 +79,10 @@ REPORTS = {
             "marac-return",
             "MARAC data return",
             "reports:marac_return",
-            ReportFilterForm,
+            MaracReturnFilterForm,
             _marac,
             "Meeting-level quarterly return: cases, repeats, children, BME, disability, male, LGBT, under-18s, routes.",
+            roles=MARAC_RETURN_ROLES,
         ),
     ]
 }
@@ -84,3 +90,8 @@ REPORTS = {
 
 def get(key: str) -> Report | None:
     return REPORTS.get(key)
+
+
+def allowed_for(user) -> list[Report]:
+    """The reports `user` may open, in menu order."""
+    return [report for report in REPORTS.values() if report.allowed(user)]

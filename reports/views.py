@@ -8,6 +8,7 @@ it leaves the system.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.text import slugify
 from accounts import audit
 from accounts.models import AuditEvent
 from reports import pdf, registry
-from reports.access import ReportScope, scope_for, suppression_threshold
+from reports.access import REPORT_ROLES, ReportScope, scope_for, suppression_threshold
 from reports.charts import bar_chart
 from reports.cohorts import ReportFilter
 from reports.exports import heading_lines, to_csv, to_xlsx
@@ -64,7 +65,7 @@ def _scope_label(f: ReportFilter) -> str:
 
 
 def _filtered(request, report: Report) -> tuple[ReportScope, ReportFilterForm, ReportFilter | None]:
-    scope = scope_for(request.user)
+    scope = scope_for(request.user, report=report.key)
     form = report.form_class(request.GET, scope=scope)
     return scope, form, (form.report_filter() if form.is_valid() else None)
 
@@ -81,7 +82,7 @@ def report_page(request, report_key: str):
         "reports/report.html",
         {
             "report": report,
-            "reports": REPORTS.values(),
+            "reports": registry.allowed_for(request.user),
             "form": form,
             "tables": tables,
             "filter": report_filter,
@@ -89,9 +90,26 @@ def report_page(request, report_key: str):
             "suppressed": threshold is not None,
             "threshold": suppression_threshold(),
             "query": request.GET.urlencode(),
-            "show_pdf": report.key in ("outcomes", "equality", "marac-return"),
+            "show_pdf": report.key in ("outcomes", "equality", "marac-return")
+            and request.user.has_role(*REPORT_ROLES),
         },
         status=200 if report_filter is not None or not request.GET else 400,
+    )
+
+
+def _invalid(request, report: Report, form: ReportFilterForm):
+    """A download asked for with a bad filter: the report page with the errors, nothing exported."""
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "report": report,
+            "reports": registry.allowed_for(request.user),
+            "form": form,
+            "tables": [],
+            "query": "",
+        },
+        status=400,
     )
 
 
@@ -115,14 +133,11 @@ def export(request, report_key: str, fmt: str):
     report = registry.get(report_key)
     if report is None or fmt not in EXPORT_TYPES:
         raise Http404("No such export.")
+    if not report.allowed(request.user):
+        raise PermissionDenied("Your role does not include this report.")
     _, form, report_filter = _filtered(request, report)
     if report_filter is None:
-        return render(
-            request,
-            "reports/report.html",
-            {"report": report, "reports": REPORTS.values(), "form": form, "tables": [], "query": ""},
-            status=400,
-        )
+        return _invalid(request, report, form)
     threshold = suppression_threshold()
     tables = report.builder(report_filter, form.cleaned_data)
     content_type, writer = EXPORT_TYPES[fmt]
@@ -151,12 +166,7 @@ def commissioner_pdf(request):
     report = REPORTS["outcomes"]
     _, form, report_filter = _filtered(request, report)
     if report_filter is None:
-        return render(
-            request,
-            "reports/report.html",
-            {"report": report, "reports": REPORTS.values(), "form": form, "tables": [], "query": ""},
-            status=400,
-        )
+        return _invalid(request, report, form)
     threshold = suppression_threshold()
     sections = []
     for key in ("outcomes", "equality", "marac-return"):

@@ -81,7 +81,7 @@ def dataset(world) -> Dataset:
     worker = world.user("casemanager", "north")  # Casey Manager (Northshire)
     worker2 = world.user("casemanager2", "north")  # Kit Colleague (Northshire)
     idva = world.user("idva", "north")
-    reports_demo.seed(world)
+    reports_demo.seed_reference_data(world)
 
     counter = iter(range(1000))
 
