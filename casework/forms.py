@@ -165,14 +165,21 @@ class AllocateForm(GovukForm):
         error_messages={"required": "Choose a case manager"},
     )
 
+    supervisor = forms.ModelChoiceField(
+        label="Supervisor",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Keep the current supervisor",
+        help_text="The supervisor approves closure and sees the case on their caseload.",
+    )
+
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case_manager"].queryset = User.objects.filter(
-            is_active=True,
-            memberships__team=case.team,
-            memberships__active=True,
-            memberships__role__in=[Role.CASE_MANAGER, Role.SUPERVISOR],
+        members = User.objects.filter(is_active=True, memberships__team=case.team, memberships__active=True)
+        self.fields["case_manager"].queryset = members.filter(
+            memberships__role__in=[Role.CASE_MANAGER, Role.SUPERVISOR]
         ).distinct()
+        self.fields["supervisor"].queryset = members.filter(memberships__role=Role.SUPERVISOR).distinct()
 
 
 # --- The perpetrator record -------------------------------------------------------------------

@@ -79,17 +79,30 @@ def case_open(
 
 
 @transaction.atomic
-def case_allocate(*, case: Case, case_manager, actor) -> Case:
-    """Allocate (or reallocate) the case to a case manager in its team."""
+def case_allocate(*, case: Case, case_manager, actor, supervisor=None) -> Case:
+    """Allocate (or reallocate) the case to a case manager in its team, and, when given, to a
+    supervisor (a supervisor in its team). The same-worker rule applies to both."""
     _check_case_manager(case.team, case_manager)
     from victims.rules import check_not_supporting_linked_victim  # victims depends on casework
 
     check_not_supporting_linked_victim(case_manager, case.perpetrator)
+    changed = ["case_manager", "phase", "updated_at"]
+    purpose = f"allocated to {case_manager}"
+    if supervisor is not None and supervisor.pk != case.supervisor_id:
+        if not supervisor.memberships.filter(team=case.team, active=True, role=Role.SUPERVISOR).exists():
+            raise ValidationError({"supervisor": f"{supervisor} is not a supervisor in {case.team}."})
+        try:
+            check_not_supporting_linked_victim(supervisor, case.perpetrator)
+        except ValidationError as exc:
+            raise ValidationError({"supervisor": exc.messages}) from None
+        case.supervisor = supervisor
+        changed.append("supervisor")
+        purpose += f", supervised by {supervisor}"
     case.case_manager = case_manager
     if case.phase == Case.Phase.REFERRAL:
         case.phase = Case.Phase.ASSESSMENT
-    case.save(update_fields=["case_manager", "phase", "updated_at"])
-    audit.record(None, AuditEvent.Action.UPDATE, case, user=actor, purpose=f"allocated to {case_manager}")
+    case.save(update_fields=changed)
+    audit.record(None, AuditEvent.Action.UPDATE, case, user=actor, purpose=purpose)
     return case
 
 

@@ -214,10 +214,19 @@ def case_risk(request, pk):
 @require_http_methods(["GET", "POST"])
 def case_allocate(request, pk):
     case = view_case(request, pk, purpose="allocate case", action=ALLOCATE)
-    form = AllocateForm(request.POST or None, case=case, initial={"case_manager": case.case_manager_id})
+    form = AllocateForm(
+        request.POST or None,
+        case=case,
+        initial={"case_manager": case.case_manager_id, "supervisor": case.supervisor_id},
+    )
 
     def save(form):
-        services.case_allocate(case=case, case_manager=form.cleaned_data["case_manager"], actor=request.user)
+        services.case_allocate(
+            case=case,
+            case_manager=form.cleaned_data["case_manager"],
+            supervisor=form.cleaned_data["supervisor"],
+            actor=request.user,
+        )
 
     if request.method == "POST" and attempt(form, save):
         return done(request, f"Case allocated to {case.case_manager}", "case", case)

@@ -194,3 +194,31 @@ def test_case_page_query_count_is_pinned(client_for, case, django_assert_max_num
     client = client_for("casemanager", "north")
     with django_assert_max_num_queries(40):
         assert client.get(reverse("casework:case", args=[case.pk])).status_code == 200
+
+
+def test_a_supervisor_allocates_the_case_manager_and_the_supervisor(client_for, make_case, world):
+    from accounts.models import Membership, Role
+
+    case = make_case(supervisor=False)
+    second = world.user("casemanager2", "north")
+    Membership.objects.create(user=second, team=case.team, role=Role.SUPERVISOR)
+    response = client_for("supervisor", "north").post(
+        reverse("casework:case_allocate", args=[case.pk]),
+        {"case_manager": second.pk, "supervisor": second.pk},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.case_manager, case.supervisor) == (second, second)
+    assert client_for("casemanager2", "north").get(reverse("casework:caseload")).status_code == 200
+
+
+def test_a_supervisor_from_outside_the_team_is_refused(client_for, make_case, world):
+    case = make_case()
+    outsider = world.user("supervisor", "south")
+    response = client_for("supervisor", "north").post(
+        reverse("casework:case_allocate", args=[case.pk]),
+        {"case_manager": case.case_manager_id, "supervisor": outsider.pk},
+    )
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    case.refresh_from_db()
+    assert case.supervisor == world.user("supervisor", "north")
