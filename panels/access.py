@@ -3,24 +3,37 @@
 - Coordinators (role panel_coordinator in the panel's coordinator team) and the chair (the
   panel's named chair, or a panel_chair in the coordinator team) see and manage everything
   for their panels.
-- Agency representatives (role agency_rep) whose organisation is a standing member see the
-  panel, its published meetings, the agenda items shared with agencies (shared fields only),
-  their own agency's research and actions, and their own agency's ready packs.
+- Agency representatives see a panel only when they are one of its **named representatives**
+  of a member agency (PanelMembership.representatives) and still hold the agency_rep role in
+  that agency. They see the panel, its published meetings, the agenda items shared with
+  agencies (shared fields only), their own agency's research, actions, packs and partner
+  nominations. Another agency_rep of the same organisation who is not named sees nothing.
+- Named representatives may nominate a perpetrator to a MATAC or perpetrator panel (NOMINATE).
 - Everyone else sees nothing (404).
 """
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from accounts import policy
 from accounts.models import Role
-from panels.models import Action, AgendaItem, Meeting, MeetingPack, Panel, PanelMembership, Research
+from panels.models import (
+    Action,
+    AgendaItem,
+    Meeting,
+    MeetingPack,
+    Panel,
+    PanelMembership,
+    PartnerNomination,
+    Research,
+)
 
 MANAGE = "manage"  # build agendas, record attendance and minutes, request packs
 APPROVE_MINUTES = "approve_minutes"
 SUBMIT_RESEARCH = "submit_research"
 UPDATE = "update"  # update an action's status
+NOMINATE = "nominate"  # a partner agency nominates a perpetrator (MATAC, perpetrator panel)
 
 
 def rep_organisation_ids(user) -> set[int]:
@@ -40,8 +53,22 @@ def _manager_q(user, prefix: str = "") -> Q:
     )
 
 
+def _seats(user):
+    """The user's named seats: memberships where they are a representative of an agency they represent."""
+    return PanelMembership.objects.filter(
+        representatives=user, organisation_id__in=rep_organisation_ids(user)
+    )
+
+
 def _member_panel_ids(user):
-    return PanelMembership.objects.filter(organisation_id__in=rep_organisation_ids(user)).values("panel_id")
+    return _seats(user).values("panel_id")
+
+
+def _own_agency_seat(user, panel_path: str) -> Exists:
+    """The row's organisation is one the user represents, by name, on the row's panel."""
+    return Exists(
+        _seats(user).filter(panel_id=OuterRef(panel_path), organisation_id=OuterRef("organisation_id"))
+    )
 
 
 def managed_panels(user):
@@ -59,15 +86,10 @@ def is_chair(user, panel: Panel) -> bool:
 
 
 def member_organisation_ids(user, panel: Panel) -> set[int]:
-    """The user's agencies that sit on this panel (empty for non-members)."""
-    reps = rep_organisation_ids(user)
-    if not reps:
+    """The agencies the user is a named representative of on this panel (empty for non-members)."""
+    if not rep_organisation_ids(user):
         return set()
-    return set(
-        PanelMembership.objects.filter(panel=panel, organisation_id__in=reps).values_list(
-            "organisation_id", flat=True
-        )
-    )
+    return set(_seats(user).filter(panel=panel).values_list("organisation_id", flat=True))
 
 
 class PanelRule:
@@ -79,6 +101,8 @@ class PanelRule:
             return is_manager(user, panel)
         if action == APPROVE_MINUTES:
             return is_chair(user, panel)
+        if action == NOMINATE:
+            return panel.kind != Panel.Kind.MARAC and bool(member_organisation_ids(user, panel))
         return False
 
 
@@ -117,16 +141,13 @@ class ActionRule:
     def visible(self, user):
         return Action.objects.filter(
             Q(agenda_item__meeting__panel__in=managed_panels(user))
-            | Q(
-                organisation_id__in=rep_organisation_ids(user),
-                agenda_item__meeting__panel_id__in=_member_panel_ids(user),
-            )
+            | _own_agency_seat(user, "agenda_item__meeting__panel_id")
         )
 
     def allows(self, user, action: str, obj: Action) -> bool:
         panel = obj.agenda_item.meeting.panel
         if action == UPDATE:
-            return is_manager(user, panel) or obj.organisation_id in rep_organisation_ids(user)
+            return is_manager(user, panel) or obj.organisation_id in member_organisation_ids(user, panel)
         return PanelRule().allows(user, action, panel)
 
 
@@ -134,28 +155,38 @@ class ResearchRule:
     def visible(self, user):
         return Research.objects.filter(
             Q(agenda_item__meeting__panel__in=managed_panels(user))
-            | Q(
-                organisation_id__in=rep_organisation_ids(user),
-                agenda_item__meeting__panel_id__in=_member_panel_ids(user),
-            )
+            | _own_agency_seat(user, "agenda_item__meeting__panel_id")
         )
 
     def allows(self, user, action: str, research: Research) -> bool:
-        return action == policy.EDIT and research.organisation_id in rep_organisation_ids(user)
+        return action == policy.EDIT and research.organisation_id in member_organisation_ids(
+            user, research.agenda_item.meeting.panel
+        )
 
 
 class MeetingPackRule:
     def visible(self, user):
         return MeetingPack.objects.filter(
             Q(meeting__panel__in=managed_panels(user))
-            | Q(
-                organisation_id__in=rep_organisation_ids(user),
-                meeting__panel_id__in=_member_panel_ids(user),
-                status=MeetingPack.Status.READY,
-            )
+            | Q(_own_agency_seat(user, "meeting__panel_id"), status=MeetingPack.Status.READY)
         )
 
     def allows(self, user, action: str, pack: MeetingPack) -> bool:
+        return False
+
+
+class PartnerNominationRule:
+    """Coordinators and chairs see and decide their panels' nominations; the nominating
+    agency's named representatives see their own agency's nominations and the outcome."""
+
+    def visible(self, user):
+        return PartnerNomination.objects.filter(
+            Q(panel__in=managed_panels(user)) | _own_agency_seat(user, "panel_id")
+        )
+
+    def allows(self, user, action: str, nomination: PartnerNomination) -> bool:
+        if action == MANAGE:
+            return is_manager(user, nomination.panel)
         return False
 
 
@@ -165,3 +196,4 @@ policy.register(AgendaItem, AgendaItemRule())
 policy.register(Action, ActionRule())
 policy.register(Research, ResearchRule())
 policy.register(MeetingPack, MeetingPackRule())
+policy.register(PartnerNomination, PartnerNominationRule())

@@ -16,9 +16,10 @@ from rest_framework.response import Response
 
 from accounts.api_access import PolicyAPIMixin, RejectUnknownFieldsMixin, errors, service_errors
 from accounts.models_api import Scope
+from accounts.safe_text import validate_no_contact_details
 from panels import access
 from panels.models import Action, AgendaItem, Meeting
-from panels.selectors import item_view
+from panels.selectors import item_view, viewer_for
 from panels.services import action_update
 from victims.models import VictimLink
 
@@ -66,7 +67,12 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 
     def _view(self, item):
         user = self.context["request"].user
-        return item_view(item, full=access.is_manager(user, item.meeting.panel))
+        cache = self.context.setdefault("viewers", {})
+        panel = item.meeting.panel
+        if panel.pk not in cache:
+            cache[panel.pk] = viewer_for(user, panel)
+        viewer = cache[panel.pk]
+        return item_view(item, full=viewer.full, perpetrator_side=viewer.perpetrator_service)
 
     def get_title(self, item) -> str:
         return self._view(item).title
@@ -108,7 +114,9 @@ class ActionUpdateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         allow_blank=True,
         default="",
         max_length=5000,
-        help_text="Required unless the status is open or done.",
+        validators=[validate_no_contact_details],
+        help_text="Required unless the status is open or done. Never an address, postcode, phone number "
+        "or email address.",
     )
 
 

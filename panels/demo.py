@@ -109,8 +109,15 @@ def _held_meeting(world, code: str, panel: Panel, subjects: list[dict]) -> None:
     meeting = services.meeting_schedule(
         panel=panel, scheduled_for=_at(-28, 9, 30), venue="Civic Centre, Committee Room 2", actor=coordinator
     )
+    # Victims listed at MARAC are MARAC referrals: agenda_item_add records them (35 days ago here).
+    referral = (
+        {"referred_on": timezone.localdate() - timedelta(days=35), "referral_reason": "dash_threshold"}
+        if panel.kind == Panel.Kind.MARAC
+        else {}
+    )
     items = [
-        services.agenda_item_add(meeting=meeting, actor=coordinator, **subject) for subject in subjects[:3]
+        services.agenda_item_add(meeting=meeting, actor=coordinator, **subject, **referral)
+        for subject in subjects[:3]
     ]
     services.agenda_publish(meeting=meeting, actor=coordinator)
     for item in items:
@@ -195,18 +202,6 @@ def _held_meeting(world, code: str, panel: Panel, subjects: list[dict]) -> None:
         actor=coordinator,
     )
     services.minutes_approve(meeting=meeting, actor=chair)
-    if panel.kind == Panel.Kind.MARAC:
-        for item in items:
-            link = VictimLink.objects.filter(victim=item.victim).order_by("-is_current", "pk").first()
-            services.marac_referral_record(
-                panel=panel,
-                victim=item.victim,
-                perpetrator=link.perpetrator if link else None,
-                referred_on=timezone.localdate() - timedelta(days=35),
-                reason=MaracReferral.Reason.DASH_THRESHOLD,
-                agenda_item=item,
-                actor=coordinator,
-            )
 
 
 def _upcoming_meeting(world, code: str, panel: Panel, subjects: list[dict]) -> None:
@@ -243,6 +238,23 @@ def _stale_referral(world, code: str, panel: Panel, victims: list[Victim]) -> No
     )
 
 
+def _partner_nomination(world, code: str, panel: Panel, cases: list[Case]) -> None:
+    """A probation nomination waiting for the coordinator, naming someone with a record."""
+    if not cases:
+        return
+    person = cases[-1].perpetrator
+    services.partner_nomination_submit(
+        panel=panel,
+        organisation=world.team("probation", code).organisation,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        date_of_birth=person.date_of_birth,
+        reason="Released on licence last month; two reported breaches of his exclusion zone since, "
+        "and a new partner disclosed at supervision.",
+        actor=world.user("probation", code),
+    )
+
+
 def _as_reviews(subjects: list[dict]) -> list[dict]:
     return [{**subject, "reason": AgendaItem.Reason.REVIEW} for subject in subjects]
 
@@ -257,10 +269,12 @@ def seed(world) -> None:
                 {"victim": v, "reason": AgendaItem.Reason.NEW, "risk_level": RiskLevel.HIGH} for v in victims
             ]
             _held_meeting(world, code, marac, victim_subjects)
-            _upcoming_meeting(world, code, marac, victim_subjects[3:] + _as_reviews(victim_subjects[:3]))
+            # The last victim is left off the upcoming agenda: their only referral is over 12 months old.
+            _upcoming_meeting(world, code, marac, victim_subjects[3:-1] + _as_reviews(victim_subjects[:3]))
             _stale_referral(world, code, marac, victims)
         matac = _panel(world, code, Panel.Kind.MATAC, MATAC_AGENCIES)
         if matac is not None:
             case_subjects = [{"case": c, "reason": AgendaItem.Reason.NOMINATION} for c in cases]
             _held_meeting(world, code, matac, case_subjects)
             _upcoming_meeting(world, code, matac, case_subjects[3:] + _as_reviews(case_subjects[:3]))
+            _partner_nomination(world, code, matac, cases)

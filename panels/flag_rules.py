@@ -3,7 +3,8 @@
 - Repeat MARAC: a new incident involving a victim within 12 months of their last MARAC
   referral is flagged to that MARAC's coordinators. The flag gives the victim's reference,
   never their name, location or contact details.
-- Panel action overdue: to the owning agency (the named owner, or its representatives) and
+- Panel action overdue: to the owning agency (the named owner, or its named representatives
+  on the panel) and
   the panel's coordinators. The action's own wording stays on the action: it may be sensitive.
 """
 
@@ -12,13 +13,28 @@ from __future__ import annotations
 import datetime
 
 from accounts.models import Membership, Role
-from casework.flags import FlagSpec, Recipient, Rule, flags_raise, long_date, register, safe_url, team_members
+from casework.flags import (
+    Fallback,
+    FlagSpec,
+    Recipient,
+    Rule,
+    flags_raise,
+    long_date,
+    register,
+    safe_url,
+    team_members,
+)
 from casework.jobs import OVERDUE_LOOKBACK_DAYS
 from casework.models import FlagAudience, FlagKind, Incident
-from panels.models import Action, MaracReferral
+from panels.models import Action, MaracReferral, PanelMembership
 from victims.flag_rules import incident_candidates
 
 REPEAT_WINDOW = datetime.timedelta(days=365)
+
+
+def _coordination_fallback(team_id: int) -> Fallback:
+    """No coordinator in the panel's team: its chairs, then the area's admins and coordinators."""
+    return Fallback(team_id=team_id, roles=(Role.PANEL_CHAIR,))
 
 
 def _coordinators(team_ids) -> dict[int, list[Recipient]]:
@@ -72,6 +88,7 @@ def repeat_marac_raise(ids: list[int], today: datetime.date) -> int:
                     todo="Add the case to the next MARAC agenda as a repeat, and tell the referring agency.",
                     url=safe_url("panels:panel_detail", last.panel_id),
                     recipients=coordinators.get(last.panel.coordinator_team_id, []),
+                    fallback=_coordination_fallback(last.panel.coordinator_team_id),
                 )
             )
     return flags_raise(specs)
@@ -101,6 +118,14 @@ def panel_action_raise(ids: list[int], today: datetime.date) -> int:
             "organisation", "agenda_item__meeting__panel"
         )
     )
+    # The agency's named representatives on the action's panel (not every rep of the agency).
+    named: dict[tuple[int, int], set[int]] = {}
+    for panel_id, org_id, user_id in PanelMembership.objects.filter(
+        panel_id__in={a.agenda_item.meeting.panel_id for a in actions},
+        organisation_id__in={a.organisation_id for a in actions},
+        representatives__isnull=False,
+    ).values_list("panel_id", "organisation_id", "representatives"):
+        named.setdefault((panel_id, org_id), set()).add(user_id)
     reps: dict[int, list[tuple[int, int]]] = {}
     for org_id, user_id, team_id in Membership.objects.filter(
         team__organisation_id__in={a.organisation_id for a in actions},
@@ -113,7 +138,8 @@ def panel_action_raise(ids: list[int], today: datetime.date) -> int:
     specs = []
     for action in actions:
         meeting = action.agenda_item.meeting
-        agency = reps.get(action.organisation_id, [])
+        seats = named.get((meeting.panel_id, action.organisation_id), set())
+        agency = [(user, team) for user, team in reps.get(action.organisation_id, []) if user in seats]
         if action.owner_id:
             team_id = next((team for user, team in agency if user == action.owner_id), None)
             recipients = [Recipient(action.owner_id, "You own this action", team_id)]
@@ -134,6 +160,7 @@ def panel_action_raise(ids: list[int], today: datetime.date) -> int:
                 todo="Complete the action or record an update saying why it has not been possible.",
                 url=safe_url("panels:action_update", action.pk),
                 recipients=recipients,
+                fallback=_coordination_fallback(meeting.panel.coordinator_team_id),
             )
         )
     return flags_raise(specs)

@@ -8,15 +8,16 @@ from django import forms
 from django.utils import timezone
 
 from accounts.forms_govuk import GovukForm
+from accounts.safe_text import validate_no_contact_details
 from casework.models import Case, RiskLevel
 from panels.models import (
-    PERPETRATOR_SHAREABLE,
-    VICTIM_SHAREABLE,
     Action,
     AgendaItem,
     Attendance,
     MaracReferral,
+    Panel,
 )
+from panels.services import research_reaches_perpetrator_service
 from victims.models import Victim, VictimLink
 
 
@@ -75,10 +76,19 @@ class AgendaItemAddForm(GovukForm):
     slot_minutes = forms.TypedChoiceField(
         label="Time slot", choices=[(10, "10 minutes"), (15, "15 minutes")], coerce=int, initial=15
     )
+    referral_reason = forms.ChoiceField(
+        label="MARAC referral criterion",
+        required=False,
+        choices=[("", "The criterion the victim meets (worked out for you)"), *MaracReferral.Reason.choices],
+        help_text="Listing a victim at MARAC records a MARAC referral, so repeats and the 12-month "
+        "review are counted from it. Not recorded for reviews.",
+    )
 
     def __init__(self, *args, panel, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = [("", "Choose a case or victim"), *subject_choices(panel)]
+        if panel.kind != Panel.Kind.MARAC:
+            del self.fields["referral_reason"]
 
     def clean_subject(self):
         kind, _, pk = self.cleaned_data["subject"].partition(":")
@@ -138,7 +148,7 @@ class AgendaItemEditForm(VersionedForm):
 
     def __init__(self, *args, item: AgendaItem, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["shared_fields"].choices = PERPETRATOR_SHAREABLE if item.case_id else VICTIM_SHAREABLE
+        self.fields["shared_fields"].choices = item.shareable
 
     def clean_slot_start(self):
         return _parse_time(self.cleaned_data["slot_start"], "Time slot starts")
@@ -158,6 +168,11 @@ class ResearchForm(VersionedForm):
         max_length=5000,
         help_text="Relevant facts for the panel. Do not include a victim's address or contact details.",
     )
+
+    def __init__(self, *args, panel: Panel, **kwargs):
+        super().__init__(*args, **kwargs)
+        if research_reaches_perpetrator_service(panel):
+            self.fields["summary"].validators.append(validate_no_contact_details)
 
     def clean(self):
         data = super().clean()
@@ -209,18 +224,31 @@ class ObserverForm(GovukForm):
 
 class MinutesForm(VersionedForm):
     discussion_summary = forms.CharField(
-        label="Discussion summary", widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
+        label="Discussion summary",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+        validators=[validate_no_contact_details],
+        help_text="Approved minutes reach every member agency. Never record an address or contact details.",
     )
     agreed_risk_level = forms.ChoiceField(label="Agreed risk level", choices=RiskLevel.choices)
     decisions = forms.CharField(
-        label="Decisions", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000, required=False
+        label="Decisions",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        required=False,
+        validators=[validate_no_contact_details],
     )
 
 
 class ActionAddForm(GovukForm):
     organisation = forms.ChoiceField(label="Agency that owns the action")
     owner = forms.ChoiceField(label="Person responsible", required=False)
-    description = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    description = forms.CharField(
+        label="Action",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        validators=[validate_no_contact_details],
+    )
     due_on = forms.DateField(label="Due date")
 
     def __init__(self, *args, agencies, people, **kwargs):
@@ -242,6 +270,7 @@ class ActionUpdateForm(VersionedForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
+        validators=[validate_no_contact_details],
         help_text="Required when the action was not possible or not actioned.",
     )
 
@@ -273,3 +302,81 @@ class NominateForm(GovukForm):
         self.fields["meeting"].choices = [
             (m.pk, f"{timezone.localtime(m.scheduled_for):%-d %B %Y %H:%M}") for m in meetings
         ]
+
+
+class PartnerNominationForm(GovukForm):
+    """A member agency nominates a perpetrator. They name the person; they are not shown records."""
+
+    first_name = forms.CharField(label="First name", max_length=100)
+    last_name = forms.CharField(label="Last name", max_length=100)
+    date_of_birth = forms.DateField(
+        label="Date of birth (if known)", required=False, help_text="For example, 27/3/1984"
+    )
+    reason = forms.CharField(
+        label="Why your agency nominates this person",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        validators=[validate_no_contact_details],
+        help_text="What your agency holds that makes this person a priority: recent incidents, "
+        "escalation, breaches, new partners. Never a victim's address or contact details.",
+    )
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data["date_of_birth"]
+        if value and value >= timezone.localdate():
+            raise forms.ValidationError("The date of birth must be in the past")
+        return value
+
+
+class PartnerDecisionForm(GovukForm):
+    """The coordinator accepts a partner nomination onto an agenda, or declines it with a reason."""
+
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("accept", "Accept and list on an agenda"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+    )
+    case = forms.ChoiceField(label="Which record is the nominated person?", required=False)
+    meeting = forms.ChoiceField(label="Meeting", required=False)
+    decision_reason = forms.CharField(
+        label="Reason for declining",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        validators=[validate_no_contact_details],
+        help_text="The nominating agency sees this reason.",
+    )
+
+    def __init__(self, *args, matches, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].choices = [
+            ("", "Choose a record"),
+            *[
+                (
+                    m.open_case.pk,
+                    f"{m.open_case.reference}: {m.perpetrator.full_name}"
+                    + (
+                        f", born {m.perpetrator.date_of_birth:%-d %B %Y}"
+                        if m.perpetrator.date_of_birth
+                        else ""
+                    ),
+                )
+                for m in matches
+                if m.open_case is not None
+            ],
+        ]
+        self.fields["meeting"].choices = [
+            ("", "Choose a meeting"),
+            *[(m.pk, f"{timezone.localtime(m.scheduled_for):%-d %B %Y %H:%M}") for m in meetings],
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "accept":
+            if not data.get("case"):
+                self.add_error("case", "Choose the record of the nominated person (they need an open case)")
+            if not data.get("meeting"):
+                self.add_error("meeting", "Choose the meeting to list the person at")
+        elif data.get("decision") == "decline" and not (data.get("decision_reason") or "").strip():
+            self.add_error("decision_reason", "Give the reason for declining the nomination")
+        return data

@@ -145,7 +145,14 @@ VICTIM_SHAREABLE = [
     ("label", "Victim label (for example \u201cex-partner, victim 2\u201d)"),
     ("relationship", "Relationship to the person causing harm"),
     ("risk_level", "Current risk level"),
+    ("name", "Victim's name (MARAC only, so agencies can search their records)"),
+    ("date_of_birth", "Victim's date of birth (MARAC only)"),
 ]
+# A victim's name and date of birth let MARAC member agencies find the victim in their own
+# records. They are shared only on MARAC agendas, only when the coordinator ticks them for the
+# item, and never with a perpetrator service. Address, contact details and the safety plan are
+# not shareable at all.
+VICTIM_IDENTITY_KEYS = frozenset({"name", "date_of_birth"})
 SHAREABLE_KEYS = {key for key, _ in PERPETRATOR_SHAREABLE + VICTIM_SHAREABLE}
 
 
@@ -204,7 +211,12 @@ class AgendaItem(Record):
 
     @property
     def shareable(self) -> list[tuple[str, str]]:
-        return PERPETRATOR_SHAREABLE if self.case_id else VICTIM_SHAREABLE
+        """What the coordinator may share on this item (victim identity on MARAC agendas only)."""
+        if self.case_id:
+            return PERPETRATOR_SHAREABLE
+        if self.meeting.panel.kind == Panel.Kind.MARAC:
+            return VICTIM_SHAREABLE
+        return [(key, label) for key, label in VICTIM_SHAREABLE if key not in VICTIM_IDENTITY_KEYS]
 
     @property
     def slot_end(self):
@@ -390,3 +402,63 @@ class MaracReferral(Record):
 
     def __str__(self) -> str:
         return f"MARAC referral {self.pk} on {self.referred_on}"
+
+
+class PartnerNomination(Record):
+    """A partner agency's nomination of a perpetrator to a MATAC (or perpetrator panel).
+
+    The representative names the person (name, date of birth) and says why; they are not shown
+    which perpetrator records exist. The coordinator matches the person to a record in the
+    area, sees its RFG score beside the ranking, and accepts the nomination onto an agenda or
+    declines it with a reason.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the coordinator"
+        ACCEPTED = "accepted", "Accepted onto an agenda"
+        DECLINED = "declined", "Declined"
+
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="partner_nominations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", help_text="The nominating agency."
+    )
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    reason = models.TextField("Why the agency nominates this person")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    perpetrator = models.ForeignKey(
+        Perpetrator, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField("Reason for the decision", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["panel", "status"], name="partnernom_panel_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decision_reason=""),
+                name="partnernom_declined_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(perpetrator__isnull=False),
+                name="partnernom_accepted_has_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Nomination {self.pk} by {self.organisation}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()

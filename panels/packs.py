@@ -4,7 +4,9 @@
 - Each agency's pack shows only the items shared with agencies, only the shared fields,
   and only that agency's own research and actions.
 - No pack contains victim-restricted data: the presentation goes through
-  panels.selectors.item_view, which never reads it.
+  panels.selectors.item_view, which never reads it. A victim's name and date of birth appear
+  in an agency's pack only on a MARAC agenda item where the coordinator shared them, and never
+  in a perpetrator service's pack.
 - The renderer may load only the project's own static files (`StaticOnlyFetcher`).
 - Layout is blocks, not tables (DESIGN.md §5: tables cost 4x per page in WeasyPrint).
 """
@@ -94,6 +96,8 @@ def pack_context(pack: MeetingPack) -> dict:
         manager=pack.is_full,
         chair=pack.is_full,
         organisation_ids=set() if pack.is_full else {pack.organisation_id},
+        perpetrator_service=not pack.is_full
+        and pack.organisation.kind == pack.organisation.Kind.PERPETRATOR_SERVICE,
     )
     items = selectors.agenda_for(meeting, viewer)
     research = selectors.research_for(items, viewer)
@@ -109,7 +113,9 @@ def pack_context(pack: MeetingPack) -> dict:
         "full": pack.is_full,
         "agenda": [
             {
-                "view": selectors.item_view(item, full=pack.is_full),
+                "view": selectors.item_view(
+                    item, full=pack.is_full, perpetrator_side=viewer.perpetrator_service
+                ),
                 "research": research.get(item.pk, []),
                 "actions": actions.get(item.pk, []),
                 "show_minutes": pack.is_full or meeting.minutes_locked,

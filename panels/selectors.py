@@ -14,14 +14,17 @@ from django.db.models import Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts import policy
-from accounts.models import Membership, Organisation, Role
+from accounts.models import Organisation
 from panels.access import is_chair, is_manager, member_organisation_ids, rep_organisation_ids
 from panels.models import (
+    VICTIM_IDENTITY_KEYS,
     Action,
     AgendaItem,
     Meeting,
     MeetingPack,
     Panel,
+    PanelMembership,
+    PartnerNomination,
     Research,
 )
 from victims.models import VictimLink
@@ -85,11 +88,16 @@ def get_pack_for_user(user, pk) -> MeetingPack:
 
 @dataclass
 class Viewer:
-    """What the reader of a meeting may see: everything (manager) or one agency's share."""
+    """What the reader of a meeting may see: everything (manager) or one agency's share.
+
+    `perpetrator_service` is true when the reader's agency works with perpetrators: such a
+    reader never sees a victim's name or date of birth, whatever the item shares.
+    """
 
     manager: bool
     chair: bool
     organisation_ids: set[int] = field(default_factory=set)
+    perpetrator_service: bool = False
 
     @property
     def full(self) -> bool:
@@ -97,11 +105,22 @@ class Viewer:
 
 
 def viewer_for(user, panel: Panel) -> Viewer:
+    organisation_ids = member_organisation_ids(user, panel)
     return Viewer(
         manager=is_manager(user, panel),
         chair=is_chair(user, panel),
-        organisation_ids=member_organisation_ids(user, panel),
+        organisation_ids=organisation_ids,
+        perpetrator_service=is_perpetrator_side(user, organisation_ids),
     )
+
+
+def is_perpetrator_side(user, organisation_ids: set[int]) -> bool:
+    """The reader sits on the panel for a perpetrator service."""
+    if not organisation_ids:
+        return False
+    return Organisation.objects.filter(
+        pk__in=organisation_ids, kind=Organisation.Kind.PERPETRATOR_SERVICE
+    ).exists()
 
 
 @dataclass
@@ -120,8 +139,15 @@ def _victim_link(item: AgendaItem) -> VictimLink | None:
     return links[0] if links else None
 
 
-def item_view(item: AgendaItem, *, full: bool) -> ItemView:
-    """The item's safe facts; `full` (chair, coordinator) shows every safe fact, otherwise only shared ones."""
+def item_view(item: AgendaItem, *, full: bool, perpetrator_side: bool = False) -> ItemView:
+    """The item's safe facts for one reader.
+
+    `full` (chair, coordinator) shows every safe fact; otherwise only the fields the
+    coordinator shared. Titles are never built from names the reader may not see: a victim
+    item's relationship names the person causing harm only in the full view, and a victim's
+    name and date of birth appear only on MARAC agendas, when shared, and never to a
+    perpetrator-side reader (`perpetrator_side`). Victim-restricted data is never read here.
+    """
     shared = set(item.shared_fields) if not full else None
 
     def show(key: str) -> bool:
@@ -143,13 +169,29 @@ def item_view(item: AgendaItem, *, full: bool) -> ItemView:
         link = _victim_link(item)
         label = link.safe_label if link else "Victim (no linked perpetrator recorded)"
         title = label if show("label") else f"Victim item {item.order}"
+        identity = (
+            not full
+            and not perpetrator_side
+            and item.meeting.panel.kind == Panel.Kind.MARAC
+            and VICTIM_IDENTITY_KEYS & set(item.shared_fields)
+        )
         if full:
             facts.append(("Victim record", f"{item.victim.reference}: {item.victim.full_name}"))
+        if identity and "name" in item.shared_fields:
+            facts.append(("Victim's name", item.victim.full_name))
+        if identity and "date_of_birth" in item.shared_fields and item.victim.date_of_birth:
+            facts.append(("Victim's date of birth", item.victim.date_of_birth.strftime("%-d %B %Y")))
         if show("label"):
             facts.append(("Victim", label))
         if show("relationship") and link:
+            relationship = link.get_relationship_display()
             facts.append(
-                ("Relationship", f"{link.get_relationship_display()} of {link.perpetrator.full_name}")
+                (
+                    "Relationship",
+                    f"{relationship} of {link.perpetrator.full_name}"
+                    if full
+                    else f"{relationship} of the person causing harm",
+                )
             )
         if show("risk_level"):
             facts.append(("Risk level when listed", item.get_risk_level_display()))
@@ -203,20 +245,18 @@ def member_agencies(panel: Panel) -> list[Organisation]:
     return list(Organisation.objects.filter(panel_memberships__panel=panel).order_by("name"))
 
 
-def agency_people(agencies: list[Organisation]) -> list[tuple]:
-    """Agency representatives in the given agencies, as (user, organisation) pairs, for naming action owners."""
-    memberships = (
-        Membership.objects.filter(
-            team__organisation__in=agencies, role=Role.AGENCY_REP, active=True, user__is_active=True
-        )
-        .select_related("user", "team__organisation")
-        .order_by("team__organisation__name", "user__full_name")
-    )
-    seen, people = set(), []
-    for membership in memberships:
-        if membership.user_id not in seen:
-            seen.add(membership.user_id)
-            people.append((membership.user, membership.team.organisation))
+def agency_people(panel: Panel) -> list[tuple]:
+    """The panel's named representatives, as (user, organisation) pairs, for naming action owners."""
+    people = []
+    for membership in (
+        PanelMembership.objects.filter(panel=panel)
+        .select_related("organisation")
+        .prefetch_related("representatives")
+        .order_by("organisation__name")
+    ):
+        for user in sorted(membership.representatives.all(), key=lambda u: (u.full_name, u.pk)):
+            if user.is_active:
+                people.append((user, membership.organisation))
     return people
 
 
@@ -256,6 +296,27 @@ def packs_for(meeting: Meeting, user) -> list[MeetingPack]:
         policy.visible(user, MeetingPack)
         .filter(meeting=meeting)
         .select_related("organisation", "requested_by")
+    )
+
+
+def partner_nominations_for(user, panel: Panel) -> QuerySet[PartnerNomination]:
+    """The panel's partner nominations the user may see, newest first."""
+    return (
+        policy.visible(user, PartnerNomination)
+        .filter(panel=panel)
+        .select_related("organisation", "nominated_by", "decided_by", "agenda_item__meeting")
+    )
+
+
+def get_partner_nomination_for_user(user, pk, *, action: str = policy.VIEW) -> PartnerNomination:
+    return policy.get_for_user(
+        user,
+        PartnerNomination,
+        pk,
+        action=action,
+        queryset=PartnerNomination.objects.select_related(
+            "panel__area", "organisation", "nominated_by", "perpetrator", "agenda_item__meeting"
+        ),
     )
 
 

@@ -18,9 +18,11 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import AuditEvent, Organisation
 from accounts.records import save_versioned
-from casework.models import Case, RiskLevel
+from accounts.safe_text import validate_no_contact_details
+from casework.models import Case, Perpetrator, RiskLevel
 from panels.models import (
     SHAREABLE_KEYS,
+    VICTIM_IDENTITY_KEYS,
     Action,
     AgendaItem,
     Attendance,
@@ -30,14 +32,41 @@ from panels.models import (
     Observer,
     Panel,
     PanelMembership,
+    PartnerNomination,
     Research,
 )
-from victims.models import Victim
+from victims.models import Victim, VictimLink
 
 
 def _ensure_open(meeting: Meeting) -> None:
     if meeting.minutes_locked:
         raise ValidationError("The minutes of this meeting are approved and locked; nothing can be changed.")
+
+
+def _check_safe_text(**fields: str) -> None:
+    """Refuse free text carrying a postcode, phone number or email (accounts.safe_text).
+
+    Minutes, actions and research on perpetrator-side panels reach the perpetrator service,
+    so a victim's location or contact details must never be typed into them.
+    """
+    errors = {}
+    for name, value in fields.items():
+        try:
+            validate_no_contact_details(value or "")
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+
+def research_reaches_perpetrator_service(panel: Panel) -> bool:
+    """Research on MATAC and perpetrator panels, or on any panel a perpetrator service sits on."""
+    return (
+        panel.kind != Panel.Kind.MARAC
+        or PanelMembership.objects.filter(
+            panel=panel, organisation__kind=Organisation.Kind.PERPETRATOR_SERVICE
+        ).exists()
+    )
 
 
 @transaction.atomic
@@ -64,12 +93,39 @@ def _check_subject(meeting: Meeting, case: Case | None, victim: Victim | None) -
         raise ValidationError("That case or victim is not in this panel's area.")
 
 
-def _clean_shared(shared_fields: list[str], *, case: Case | None) -> list[str]:
-    allowed = {key for key in SHAREABLE_KEYS} & set(default_shared_fields(case=case))
+def _clean_shared(shared_fields: list[str], *, case: Case | None, panel: Panel) -> list[str]:
+    allowed = set(SHAREABLE_KEYS) & set(default_shared_fields(case=case))
+    if case is None and panel.kind == Panel.Kind.MARAC:
+        allowed |= VICTIM_IDENTITY_KEYS  # MARAC agencies may be told who the victim is
     unknown = set(shared_fields) - allowed
+    if unknown & VICTIM_IDENTITY_KEYS and case is None:
+        raise ValidationError(
+            {"shared_fields": "A victim's name and date of birth can only be shared on a MARAC agenda."}
+        )
     if unknown:
-        raise ValidationError("Only the listed safe fields can be shared with agencies.")
+        raise ValidationError({"shared_fields": "Only the listed safe fields can be shared with agencies."})
     return sorted(shared_fields)
+
+
+def _first_link(victim: Victim) -> VictimLink | None:
+    return VictimLink.objects.filter(victim=victim).order_by("-is_current", "pk").first()
+
+
+def _default_referral_reason(victim: Victim, reason: str) -> str:
+    """The MARAC criterion a hand-listed victim meets (the coordinator's judgement if none)."""
+    if reason == AgendaItem.Reason.REPEAT:
+        return MaracReferral.Reason.REPEAT
+    if reason == AgendaItem.Reason.ESCALATION:
+        return MaracReferral.Reason.ESCALATION
+    from victims.selectors import marac_criteria
+
+    met = marac_criteria([victim]).get(victim.pk)
+    text = " ".join(met.reasons).lower() if met else ""
+    if "dash score" in text:
+        return MaracReferral.Reason.DASH_THRESHOLD
+    if "escalation" in text:
+        return MaracReferral.Reason.ESCALATION
+    return MaracReferral.Reason.PROFESSIONAL_JUDGEMENT
 
 
 @transaction.atomic
@@ -85,13 +141,31 @@ def agenda_item_add(
     slot_minutes: int = 15,
     shared_fields: list[str] | None = None,
     shared_with_agencies: bool = True,
+    referral_reason: str | None = None,
+    referred_on: datetime.date | None = None,
 ) -> AgendaItem:
-    """Add an item at the end of the agenda; its slot follows the previous item unless given."""
+    """Add an item at the end of the agenda; its slot follows the previous item unless given.
+
+    A victim listed on a MARAC agenda (for any reason but a review of a case already heard) is
+    a MARAC referral: one `MaracReferral` is recorded with the item, however it was added, so
+    repeats and "12 months since the last MARAC" are always right. When that referral is a
+    repeat (the same victim and perpetrator within 12 months), the item's reason becomes
+    "repeat". `referral_reason` defaults to the MARAC criterion the victim meets.
+    """
     _ensure_open(meeting)
     _check_subject(meeting, case, victim)
     Meeting.all_objects.select_for_update().filter(pk=meeting.pk).first()
     if AgendaItem.objects.filter(meeting=meeting, case=case, victim=victim).exists():
         raise ValidationError("This case is already on the agenda.")
+    refer = (
+        victim is not None and meeting.panel.kind == Panel.Kind.MARAC and reason != AgendaItem.Reason.REVIEW
+    )
+    referred_on = referred_on or timezone.localdate()
+    link = _first_link(victim) if refer else None
+    if refer and is_repeat(
+        victim_id=victim.pk, perpetrator_id=link.perpetrator_id if link else None, incident_on=referred_on
+    ):
+        reason = AgendaItem.Reason.REPEAT
     last = AgendaItem.objects.filter(meeting=meeting).order_by("-order", "-slot_start").first()
     if slot_start is None:
         if last is None:
@@ -108,13 +182,25 @@ def agenda_item_add(
         slot_minutes=slot_minutes,
         risk_level=case.risk_level if case is not None else risk_level,
         shared_fields=_clean_shared(
-            shared_fields if shared_fields is not None else default_shared_fields(case=case), case=case
+            shared_fields if shared_fields is not None else default_shared_fields(case=case),
+            case=case,
+            panel=meeting.panel,
         ),
         shared_with_agencies=shared_with_agencies,
     )
     item.full_clean()
     item.save()
     audit.record(None, AuditEvent.Action.CREATE, item, user=actor)
+    if refer:
+        marac_referral_record(
+            panel=meeting.panel,
+            victim=victim,
+            perpetrator=link.perpetrator if link else None,
+            referred_on=referred_on,
+            reason=referral_reason or _default_referral_reason(victim, reason),
+            agenda_item=item,
+            actor=actor,
+        )
     return item
 
 
@@ -134,7 +220,9 @@ def agenda_item_update(*, item: AgendaItem, expected_version: int, actor, **chan
     if set(changes) - editable:
         raise ValueError(f"Cannot change {sorted(set(changes) - editable)} here")
     if "shared_fields" in changes:
-        changes["shared_fields"] = _clean_shared(changes["shared_fields"], case=item.case)
+        changes["shared_fields"] = _clean_shared(
+            changes["shared_fields"], case=item.case, panel=item.meeting.panel
+        )
     for name, value in changes.items():
         setattr(item, name, value)
     item.full_clean()
@@ -183,6 +271,8 @@ def research_submit(
         raise ValidationError("Only member agencies of this panel can submit research.")
     if holds_information and not summary.strip():
         raise ValidationError({"summary": "Enter what your agency holds on this case"})
+    if research_reaches_perpetrator_service(item.meeting.panel):
+        _check_safe_text(summary=summary)
     existing = Research.objects.filter(agenda_item=item, organisation=organisation).first()
     if existing is None:
         research = Research.objects.create(
@@ -266,6 +356,7 @@ def minutes_record(
 ) -> AgendaItem:
     """Record the item's discussion, agreed risk level and decisions (draft until the chair approves)."""
     _ensure_open(item.meeting)
+    _check_safe_text(discussion_summary=discussion_summary, decisions=decisions)
     item.discussion_summary = discussion_summary.strip()
     item.agreed_risk_level = agreed_risk_level
     item.decisions = decisions.strip()
@@ -295,6 +386,7 @@ def action_add(
 ) -> Action:
     """Agree an action for a member agency (and optionally a named person in it)."""
     _ensure_open(item.meeting)
+    _check_safe_text(description=description)
     if not PanelMembership.objects.filter(panel_id=item.meeting.panel_id, organisation=organisation).exists():
         raise ValidationError({"organisation": "Actions can only be given to member agencies of this panel"})
     if (
@@ -320,6 +412,7 @@ def action_update(*, action: Action, status: str, update_note: str, expected_ver
         raise ValidationError({"status": "Choose the action's status"})
     if status in (Action.Status.NOT_POSSIBLE, Action.Status.NOT_ACTIONED) and not update_note.strip():
         raise ValidationError({"update_note": "Explain why the action was not completed"})
+    _check_safe_text(update_note=update_note)
     action.status = status
     action.update_note = update_note.strip()
     action.closed_on = None if status == Action.Status.OPEN else (action.closed_on or timezone.localdate())
@@ -427,4 +520,120 @@ def marac_referral_record(
         referred_by=actor,
     )
     audit.record(None, AuditEvent.Action.CREATE, referral, user=actor)
+    _sync_victim_last_referral(victim=victim, actor=actor)
     return referral
+
+
+def _sync_victim_last_referral(*, victim: Victim, actor) -> None:
+    """Copy the latest MaracReferral date onto the victim (victims' pages read that column).
+
+    MaracReferral is the only source of "last MARAC referral"; `Victim.last_marac_referral_on`
+    is a cache of it, written only here (victims cannot read panels: dependencies point one way).
+    """
+    from victims.services import victim_record_marac_referral
+
+    latest = last_marac_referral(victim.pk)
+    latest_on = latest.referred_on if latest else None
+    if latest_on is not None and victim.last_marac_referral_on != latest_on:
+        victim_record_marac_referral(actor=actor, victim=victim, referred_on=latest_on)
+
+
+# ---- Partner nominations (MATAC, perpetrator panels) ------------------------------------------
+
+
+@transaction.atomic
+def partner_nomination_submit(
+    *,
+    panel: Panel,
+    organisation: Organisation,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date | None,
+    reason: str,
+    actor,
+) -> PartnerNomination:
+    """A member agency nominates a perpetrator to a MATAC or perpetrator panel, saying why."""
+    if panel.kind == Panel.Kind.MARAC:
+        raise ValidationError("MARAC is victim-focused: refer a victim to MARAC instead.")
+    if not PanelMembership.objects.filter(panel=panel, organisation=organisation).exists():
+        raise ValidationError("Only member agencies of this panel can nominate.")
+    if not first_name.strip() or not last_name.strip():
+        raise ValidationError({"last_name": "Enter the person's first and last name"})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why your agency nominates this person"})
+    if date_of_birth is not None and date_of_birth > timezone.localdate():
+        raise ValidationError({"date_of_birth": "The date of birth must be in the past"})
+    _check_safe_text(reason=reason)
+    nomination = PartnerNomination.objects.create(
+        panel=panel,
+        organisation=organisation,
+        nominated_by=actor,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        date_of_birth=date_of_birth,
+        reason=reason.strip(),
+    )
+    audit.record(None, AuditEvent.Action.CREATE, nomination, user=actor, purpose="partner nomination")
+    return nomination
+
+
+def _ensure_pending(nomination: PartnerNomination) -> None:
+    if nomination.status != PartnerNomination.Status.PENDING:
+        raise ValidationError("This nomination has already been decided.")
+
+
+@transaction.atomic
+def partner_nomination_accept(
+    *, nomination: PartnerNomination, case: Case, meeting: Meeting, actor
+) -> PartnerNomination:
+    """Accept the nomination: list the matched person's open case on an upcoming meeting's agenda."""
+    PartnerNomination.all_objects.select_for_update().filter(pk=nomination.pk).first()
+    nomination.refresh_from_db()
+    _ensure_pending(nomination)
+    if meeting.panel_id != nomination.panel_id:
+        raise ValidationError({"meeting": "Choose a meeting of this panel"})
+    if case.closed_on is not None:
+        raise ValidationError({"case": "That case is closed: open a case before listing the person"})
+    item = agenda_item_add(meeting=meeting, case=case, reason=AgendaItem.Reason.NOMINATION, actor=actor)
+    nomination.status = PartnerNomination.Status.ACCEPTED
+    nomination.perpetrator = case.perpetrator
+    nomination.agenda_item = item
+    nomination.decided_by = actor
+    nomination.decided_at = timezone.now()
+    nomination.decision_reason = ""
+    save_versioned(
+        nomination,
+        expected_version=nomination.version,
+        update_fields=["status", "perpetrator", "agenda_item", "decided_by", "decided_at", "decision_reason"],
+    )
+    audit.record(
+        None, AuditEvent.Action.UPDATE, nomination, user=actor, purpose="partner nomination accepted"
+    )
+    return nomination
+
+
+@transaction.atomic
+def partner_nomination_decline(
+    *, nomination: PartnerNomination, reason: str, actor, perpetrator: Perpetrator | None = None
+) -> PartnerNomination:
+    """Decline the nomination with a reason the nominating agency will see."""
+    PartnerNomination.all_objects.select_for_update().filter(pk=nomination.pk).first()
+    nomination.refresh_from_db()
+    _ensure_pending(nomination)
+    if not reason.strip():
+        raise ValidationError({"decision_reason": "Give the reason for declining the nomination"})
+    _check_safe_text(decision_reason=reason)
+    nomination.status = PartnerNomination.Status.DECLINED
+    nomination.perpetrator = perpetrator
+    nomination.decided_by = actor
+    nomination.decided_at = timezone.now()
+    nomination.decision_reason = reason.strip()
+    save_versioned(
+        nomination,
+        expected_version=nomination.version,
+        update_fields=["status", "perpetrator", "decided_by", "decided_at", "decision_reason"],
+    )
+    audit.record(
+        None, AuditEvent.Action.UPDATE, nomination, user=actor, purpose="partner nomination declined"
+    )
+    return nomination

@@ -15,6 +15,18 @@ urlpatterns = [
     route("<int:pk>/meetings/new/", views.meeting_create, name="meeting_create", access=PANEL_RUNNERS),
     route("<int:pk>/nominations/", views_nominations.nominations, name="nominations", access=PANEL_RUNNERS),
     route("<int:pk>/nominations/add/", views_nominations.nominate, name="nominate", access=PANEL_RUNNERS),
+    route(
+        "<int:pk>/nominations/partner/new/",
+        views_nominations.partner_nominate,
+        name="partner_nominate",
+        access=PANEL_PEOPLE,
+    ),
+    route(
+        "partner-nominations/<int:pk>/",
+        views_nominations.partner_decide,
+        name="partner_decide",
+        access=PANEL_RUNNERS,
+    ),
     route("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail", access=PANEL_PEOPLE),
     route("meetings/<int:pk>/items/new/", views.item_add, name="item_add", access=PANEL_RUNNERS),
     route("meetings/<int:pk>/publish/", views.meeting_publish, name="meeting_publish", access=PANEL_RUNNERS),

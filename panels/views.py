@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import audit
+from accounts import audit, policy
 from accounts.models import AuditEvent
 from accounts.records import ConcurrentEditError
 from casework.models import Case
 from panels import selectors, services
-from panels.access import APPROVE_MINUTES, MANAGE, SUBMIT_RESEARCH
+from panels.access import APPROVE_MINUTES, MANAGE, NOMINATE, SUBMIT_RESEARCH
 from panels.forms import (
     ActionAddForm,
     AgendaItemAddForm,
@@ -61,6 +61,12 @@ def panel_detail(request, pk):
         .select_related("organisation")
         .prefetch_related("representatives")
     )
+    can_nominate = policy.can(request.user, NOMINATE, panel)
+    nominations = (
+        list(selectors.partner_nominations_for(request.user, panel)[:20])
+        if can_nominate and not viewer.manager
+        else []
+    )
     return render(
         request,
         "panels/panel_detail.html",
@@ -69,6 +75,8 @@ def panel_detail(request, pk):
             "viewer": viewer,
             "meetings": meetings[:50],
             "memberships": memberships,
+            "can_nominate": can_nominate,
+            "nominations": nominations,
         },
     )
 
@@ -100,7 +108,7 @@ def meeting_detail(request, pk):
     attendance = {row.organisation_id: row for row in Attendance.objects.filter(meeting=meeting)}
     agenda = [
         {
-            "view": selectors.item_view(item, full=viewer.full),
+            "view": selectors.item_view(item, full=viewer.full, perpetrator_side=viewer.perpetrator_service),
             "research": research.get(item.pk, []),
             "research_count": len(research.get(item.pk, [])),
             "actions": actions.get(item.pk, []),
@@ -142,6 +150,7 @@ def item_add(request, pk):
                 reason=form.cleaned_data["reason"],
                 risk_level=form.cleaned_data["risk_level"],
                 slot_minutes=form.cleaned_data["slot_minutes"],
+                referral_reason=form.cleaned_data.get("referral_reason") or None,
                 actor=request.user,
             )
         except ValidationError as exc:
@@ -231,7 +240,7 @@ def item_detail(request, pk):
             "item": item,
             "meeting": meeting,
             "viewer": viewer,
-            "view": selectors.item_view(item, full=viewer.full),
+            "view": selectors.item_view(item, full=viewer.full, perpetrator_side=viewer.perpetrator_service),
             "research": research,
             "actions": actions,
             "can_research": bool(viewer.organisation_ids) and not meeting.minutes_locked,
@@ -285,7 +294,7 @@ def research_edit(request, pk):
         initial.update(
             holds_information="yes" if existing.holds_information else "no", summary=existing.summary
         )
-    form = ResearchForm(request.POST or None, initial=initial)
+    form = ResearchForm(request.POST or None, initial=initial, panel=item.meeting.panel)
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data["version"]
         try:
@@ -309,7 +318,16 @@ def research_edit(request, pk):
     return render(
         request,
         "panels/research_form.html",
-        {"item": item, "view": selectors.item_view(item, full=False), "form": form, "existing": existing},
+        {
+            "item": item,
+            "view": selectors.item_view(
+                item,
+                full=False,
+                perpetrator_side=selectors.viewer_for(request.user, item.meeting.panel).perpetrator_service,
+            ),
+            "form": form,
+            "existing": existing,
+        },
     )
 
 
@@ -350,7 +368,7 @@ def minutes_edit(request, pk):
 def action_add(request, pk):
     item = selectors.get_item_for_user(request.user, pk, action=MANAGE)
     agencies = selectors.member_agencies(item.meeting.panel)
-    people = selectors.agency_people(agencies)
+    people = selectors.agency_people(item.meeting.panel)
     form = ActionAddForm(request.POST or None, agencies=agencies, people=people)
     if request.method == "POST" and form.is_valid():
         organisation = next(o for o in agencies if str(o.pk) == form.cleaned_data["organisation"])

@@ -1,4 +1,5 @@
-"""Nomination pages: MATAC ranking by RFG score, MARAC referrals with repeats flagged."""
+"""Nomination pages: MATAC ranking by RFG score beside partner agencies' nominations, and
+MARAC referrals with repeats flagged."""
 
 from __future__ import annotations
 
@@ -7,17 +8,27 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import audit
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, Organisation
+from accounts.records import ConcurrentEditError
 from casework.models import Case
 from panels import nominations as rules
 from panels import selectors, services
-from panels.access import MANAGE
-from panels.models import AgendaItem, MaracReferral, Panel
+from panels.access import MANAGE, NOMINATE
+from panels.forms import PartnerDecisionForm, PartnerNominationForm
+from panels.models import AgendaItem, Panel, PartnerNomination
+from panels.views import add_service_errors
 from victims.models import Victim
+
+RANKING_SHOWN = 50
+
+
+def _posted_id(request, name: str) -> int:
+    """A posted id, or 0 (matches nothing) when it is missing or not a whole number."""
+    value = (request.POST.get(name) or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else 0
 
 
 @require_GET
@@ -34,13 +45,28 @@ def nominations(request, pk):
             request, AuditEvent.Action.VIEW, [row.victim for row in rows], purpose="MARAC nominations"
         )
     else:
-        rows = rules.matac_nominations(panel)
+        pending = list(
+            selectors.partner_nominations_for(request.user, panel).filter(
+                status=PartnerNomination.Status.PENDING
+            )
+        )
+        # Partner nominations look their person up in the whole ranking, not only the top rows.
+        ranking = rules.matac_nominations(panel, limit=None if pending else RANKING_SHOWN)
+        rows = ranking[:RANKING_SHOWN]
+        partner = rules.partner_rows(panel, pending, ranking)
         context["matac"] = rows
+        context["ranked_total"] = len(ranking) if pending else None
+        context["partner"] = partner
+        context["decided"] = list(
+            selectors.partner_nominations_for(request.user, panel).exclude(
+                status=PartnerNomination.Status.PENDING
+            )[:20]
+        )
+        shown = [row.candidate.perpetrator for row in rows]
+        shown += [m.perpetrator for row in partner for m in row.matches]
+        audit.record_many(request, AuditEvent.Action.VIEW, shown, purpose="MATAC nominations")
         audit.record_many(
-            request,
-            AuditEvent.Action.VIEW,
-            [row.candidate.perpetrator for row in rows],
-            purpose="MATAC nominations",
+            request, AuditEvent.Action.VIEW, [row.nomination for row in partner], purpose="MATAC nominations"
         )
     return render(request, "panels/nominations.html", context)
 
@@ -49,7 +75,7 @@ def nominations(request, pk):
 def nominate(request, pk):
     """Put a nominated case or victim on an upcoming meeting's agenda (MARAC: recording the referral)."""
     panel = selectors.get_panel_for_user(request.user, pk, action=MANAGE)
-    meeting = selectors.upcoming_meetings(panel).filter(pk=request.POST.get("meeting") or 0).first()
+    meeting = selectors.upcoming_meetings(panel).filter(pk=_posted_id(request, "meeting")).first()
     if meeting is None:
         messages.error(request, "Choose an upcoming meeting of this panel.")
         return redirect("panels:nominations", pk=panel.pk)
@@ -69,7 +95,7 @@ def nominate(request, pk):
 def _nominate_case(request, panel, meeting) -> AgendaItem:
     case = (
         Case.objects.select_related("team")
-        .filter(pk=request.POST.get("case") or 0, closed_on__isnull=True)
+        .filter(pk=_posted_id(request, "case"), closed_on__isnull=True)
         .first()
     )
     if case is None or case.team.area_id != panel.area_id:
@@ -80,27 +106,90 @@ def _nominate_case(request, panel, meeting) -> AgendaItem:
 
 
 def _nominate_victim(request, panel, meeting) -> AgendaItem:
-    victim_id = request.POST.get("victim") or 0
-    row = next((n for n in rules.marac_nominations(panel) if str(n.victim.pk) == str(victim_id)), None)
+    victim_id = _posted_id(request, "victim")
+    row = next((n for n in rules.marac_nominations(panel) if n.victim.pk == victim_id), None)
     if row is None:
         if not Victim.objects.filter(pk=victim_id, area=panel.area).exists():
             raise Http404("No such victim in this panel's area")
         raise ValidationError("This victim does not meet the MARAC referral criteria.")
-    reason = AgendaItem.Reason.REPEAT if row.is_repeat else AgendaItem.Reason.NEW
-    item = services.agenda_item_add(
+    # agenda_item_add records the MARAC referral with the item.
+    return services.agenda_item_add(
         meeting=meeting,
         victim=row.victim,
-        reason=reason,
+        reason=AgendaItem.Reason.REPEAT if row.is_repeat else AgendaItem.Reason.NEW,
         risk_level="high",
+        referral_reason=row.referral_reason,
         actor=request.user,
     )
-    services.marac_referral_record(
-        panel=panel,
-        victim=row.victim,
-        perpetrator=row.link.perpetrator if row.link else None,
-        referred_on=timezone.localdate(),
-        reason=row.referral_reason if not row.is_repeat else MaracReferral.Reason.REPEAT,
-        agenda_item=item,
-        actor=request.user,
+
+
+@require_http_methods(["GET", "POST"])
+def partner_nominate(request, pk):
+    """A named representative of a member agency nominates a perpetrator to a MATAC."""
+    panel = selectors.get_panel_for_user(request.user, pk, action=NOMINATE)
+    organisation_ids = selectors.viewer_for(request.user, panel).organisation_ids
+    # A representative of several member agencies nominates for the first; rare.
+    organisation = Organisation.objects.get(pk=min(organisation_ids))
+    form = PartnerNominationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_nomination_submit(
+                panel=panel, organisation=organisation, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Nomination sent. The panel coordinator will accept or decline it.")
+            return redirect("panels:panel_detail", pk=panel.pk)
+    return render(
+        request,
+        "panels/partner_nominate.html",
+        {"panel": panel, "organisation": organisation, "form": form},
     )
-    return item
+
+
+@require_http_methods(["GET", "POST"])
+def partner_decide(request, pk):
+    """The coordinator matches a partner nomination to a record and accepts or declines it."""
+    nomination = selectors.get_partner_nomination_for_user(request.user, pk, action=MANAGE)
+    panel = nomination.panel
+    meetings = list(selectors.upcoming_meetings(panel))
+    ranking = rules.matac_nominations(panel, limit=None)
+    matches = rules.person_matches(panel, nomination, ranking)
+    form = PartnerDecisionForm(request.POST or None, matches=matches, meetings=meetings)
+    pending = nomination.status == PartnerNomination.Status.PENDING
+    if request.method == "POST" and pending and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "accept":
+                match = next(m for m in matches if m.open_case and str(m.open_case.pk) == data["case"])
+                meeting = next(m for m in meetings if str(m.pk) == data["meeting"])
+                services.partner_nomination_accept(
+                    nomination=nomination, case=match.open_case, meeting=meeting, actor=request.user
+                )
+                messages.success(request, "Nomination accepted and listed on the agenda.")
+                return redirect("panels:meeting_detail", pk=meeting.pk)
+            services.partner_nomination_decline(
+                nomination=nomination, reason=data["decision_reason"], actor=request.user
+            )
+        except ConcurrentEditError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Nomination declined. The nominating agency can see your reason.")
+            return redirect("panels:nominations", pk=panel.pk)
+    audit.record(request, AuditEvent.Action.VIEW, nomination)
+    return render(
+        request,
+        "panels/partner_decide.html",
+        {
+            "panel": panel,
+            "nomination": nomination,
+            "matches": matches,
+            "meetings": meetings,
+            "form": form,
+            "pending": pending,
+            "ranked_total": len(ranking),
+        },
+    )

@@ -151,7 +151,8 @@ def api_data(world) -> ApiData:
         chair=world.user("chair", "north"),
     )
     for key in ("police", "health"):
-        PanelMembership.objects.create(panel=panel, organisation=world.team(key, "north").organisation)
+        seat = PanelMembership.objects.create(panel=panel, organisation=world.team(key, "north").organisation)
+        seat.representatives.add(world.user(key, "north"))  # only named representatives see the panel
     coordinator = world.user("coordinator", "north")
     meeting = panel_services.meeting_schedule(
         panel=panel,

@@ -26,7 +26,9 @@ from victims.models import (
 )
 
 CANARY = "CANARYQX"  # appears only in victim-restricted fields; must never appear in panels output
-VICTIM_NAME_CANARY = "Zephyrine"  # the victim's first name: agencies see labels, never names
+VICTIM_NAME_CANARY = "Zephyrine"  # the victim's first name: agencies see it only when shared at MARAC
+VICTIM_DOB = datetime.date(1990, 7, 14)
+NAMED_REPS = ("police", "probation", "housing")
 
 
 @pytest.fixture(autouse=True)
@@ -112,6 +114,8 @@ def pw(world) -> PanelWorld:
         perpetrator=perpetrator,
         relationship=VictimLink.Relationship.EX_PARTNER,
     )
+    Victim.objects.filter(pk=victim.pk).update(date_of_birth=VICTIM_DOB)
+    victim.refresh_from_db()
     plant_restricted(victim, idva)
     panels = {}
     for kind, team_key in ((Panel.Kind.MARAC, "marac"), (Panel.Kind.MATAC, "matac")):
@@ -123,7 +127,11 @@ def pw(world) -> PanelWorld:
             chair=world.user("chair", "north"),
         )
         for key in ("police", "probation", "housing", "idva"):
-            PanelMembership.objects.create(panel=panel, organisation=world.team(key, "north").organisation)
+            seat = PanelMembership.objects.create(
+                panel=panel, organisation=world.team(key, "north").organisation
+            )
+            if key in NAMED_REPS:  # the agency's named representative on the panel
+                seat.representatives.add(world.user(key, "north"))
         panels[kind] = panel
     meeting = services.meeting_schedule(
         panel=panels[Panel.Kind.MARAC], scheduled_for=at(7), actor=coordinator
@@ -152,3 +160,27 @@ def published(pw) -> PanelWorld:
     services.agenda_publish(meeting=pw.meeting, actor=pw.user("coordinator"))
     pw.meeting.refresh_from_db()
     return pw
+
+
+def add_victim(pw, first_name: str, *, perpetrator=None) -> Victim:
+    """Another victim of the fixture's perpetrator (or `perpetrator`), with restricted data planted."""
+    idva = pw.user("idva")
+    victim = victim_services.victim_create(
+        actor=idva,
+        team=pw.world.team("idva", "north"),
+        first_name=first_name,
+        last_name="Quill",
+        perpetrator=perpetrator or pw.case.perpetrator,
+        relationship=VictimLink.Relationship.PARTNER,
+    )
+    plant_restricted(victim, idva)
+    return victim
+
+
+def add_agency_rep(world, key: str, login: str):
+    """Another agency_rep in the same agency as the persona `key`, not named on any panel."""
+    from accounts.models import Membership, Role, User
+
+    user = User.objects.create_user(f"{login}@test.tideline.test", "Tideline-demo-2026", full_name=login)
+    Membership.objects.create(user=user, team=world.team(key, "north"), role=Role.AGENCY_REP, active=True)
+    return user

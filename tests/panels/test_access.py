@@ -171,3 +171,71 @@ def test_packs_are_visible_to_their_agency_only(client_for, published):
         client_for("probation", "north").get(reverse("panels:pack_download", args=[pack.pk])).status_code
         == 404
     )
+
+
+def test_only_named_representatives_of_a_member_agency_see_the_panel(client_for, published, world):
+    """Another agency_rep of the police, not named on the panel, sees none of it."""
+    from django.test import Client
+
+    from tests.conftest import sign_in
+    from tests.panels.conftest import add_agency_rep
+
+    unnamed = sign_in(Client(), add_agency_rep(world, "police", "second.police"))
+    urls = urls_for(published)
+    for name in ("panel_detail", "meeting_detail", "item_detail"):
+        assert unnamed.get(urls[name]).status_code == 404, name
+    assert unnamed.get(reverse("panels:research_edit", args=[published.case_item.pk])).status_code == 404
+    assert published.panel.name not in unnamed.get(urls["panel_list"]).content.decode()
+    police = client_for("police", "north")  # the named representative
+    for name in ("panel_detail", "meeting_detail", "item_detail"):
+        assert police.get(urls[name]).status_code == 200, name
+
+
+def test_unnamed_representatives_see_no_actions_research_or_packs(published, world):
+    from accounts import policy
+    from panels.models import Research
+    from tests.panels.conftest import add_agency_rep
+
+    coordinator = published.user("coordinator")
+    action = services.action_add(
+        item=published.case_item,
+        organisation=published.org("police"),
+        description="Flag the address",
+        due_on=published.meeting.scheduled_for.date(),
+        actor=coordinator,
+    )
+    services.research_submit(
+        item=published.case_item,
+        organisation=published.org("police"),
+        holds_information=False,
+        summary="",
+        actor=published.user("police"),
+    )
+    MeetingPack.objects.create(
+        meeting=published.meeting,
+        organisation=published.org("police"),
+        requested_by=coordinator,
+        status=MeetingPack.Status.READY,
+    )
+    unnamed = add_agency_rep(world, "police", "third.police")
+    named = published.user("police")
+    for model in (Action, Research, MeetingPack):
+        assert not policy.visible(unnamed, model).exists(), model
+        assert policy.visible(named, model).exists(), model
+    assert not policy.can(unnamed, "update", action)
+    # Naming them on the panel opens it.
+    published.panel.memberships.get(organisation=published.org("police")).representatives.add(unnamed)
+    assert policy.can(unnamed, "update", action)
+
+
+def test_action_owners_are_chosen_from_named_representatives(client_for, published, world):
+    from tests.panels.conftest import add_agency_rep
+
+    add_agency_rep(world, "police", "unnamed.police")
+    page = (
+        client_for("coordinator", "north")
+        .get(reverse("panels:action_add", args=[published.case_item.pk]))
+        .content.decode()
+    )
+    assert str(published.user("police")) in page
+    assert "unnamed.police" not in page

@@ -5,12 +5,13 @@ import shutil
 import subprocess
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import AuditEvent
 from panels import packs, services
-from panels.models import MeetingPack
-from tests.panels.conftest import CANARY, VICTIM_NAME_CANARY
+from panels.models import MeetingPack, PanelMembership
+from tests.panels.conftest import CANARY, VICTIM_NAME_CANARY, at
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +103,12 @@ def test_agency_packs_hold_only_shared_fields_and_their_own_research(generated):
 def test_fields_not_shared_are_left_out_of_agency_packs(
     published, eager_celery, django_capture_on_commit_callbacks
 ):
+    """Not sharing the perpetrator's name keeps it out of the whole agency pack.
+
+    This test once failed: the victim item's relationship read "Ex-partner of Gideon Marsh",
+    built from the perpetrator's name whatever the coordinator chose. The code was wrong, not
+    the test: outside the chair's pack the relationship now reads "of the person causing harm".
+    """
     item = published.case_item
     services.agenda_item_update(
         item=item,
@@ -112,8 +119,89 @@ def test_fields_not_shared_are_left_out_of_agency_packs(
     made = make_packs(published, django_capture_on_commit_callbacks)
     police = "\n".join(pdf_pages(packs.pack_path(made[published.org("police").pk])))
     assert "Gideon Marsh" not in police
+    assert "Marsh" not in police
     assert "2 March 1984" not in police
+    assert "Ex-partner of the person causing harm" in police
     assert "Gideon Marsh" in "\n".join(pdf_pages(packs.pack_path(made[None])))
+
+
+def share_victim_identity(pw):
+    item = pw.victim_item
+    services.agenda_item_update(
+        item=item,
+        expected_version=item.version,
+        actor=pw.user("coordinator"),
+        shared_fields=["label", "relationship", "risk_level", "name", "date_of_birth"],
+    )
+
+
+def test_marac_agencies_see_a_victims_name_and_date_of_birth_when_shared(
+    published, eager_celery, django_capture_on_commit_callbacks
+):
+    perpetrator_service = published.world.team("case_management", "north").organisation
+    assert perpetrator_service.kind == "perpetrator_service"
+    PanelMembership.objects.create(panel=published.panel, organisation=perpetrator_service)
+    share_victim_identity(published)
+    made = make_packs(published, django_capture_on_commit_callbacks)
+    police = "\n".join(pdf_pages(packs.pack_path(made[published.org("police").pk])))
+    assert VICTIM_NAME_CANARY in police and "14 July 1990" in police
+    # Never for the perpetrator service, even on a MARAC agenda.
+    theirs = "\n".join(pdf_pages(packs.pack_path(made[perpetrator_service.pk])))
+    assert published.link.safe_label in theirs
+    assert VICTIM_NAME_CANARY not in theirs and "14 July 1990" not in theirs
+    # Address, contact details, safe contact, safety plan and children never, in any pack.
+    for pack in made.values():
+        text = "\n".join(pdf_pages(packs.pack_path(pack)))
+        assert CANARY not in text and "ZZ9 9ZZ" not in text, pack.recipient
+
+
+def test_a_victims_name_and_date_of_birth_are_shared_only_when_chosen(client_for, published):
+    url = reverse("panels:item_detail", args=[published.victim_item.pk])
+    page = client_for("police", "north").get(url).content.decode()
+    assert VICTIM_NAME_CANARY not in page and "14 July 1990" not in page
+    share_victim_identity(published)
+    page = client_for("police", "north").get(url).content.decode()
+    assert VICTIM_NAME_CANARY in page and "14 July 1990" in page
+    assert CANARY not in page
+
+
+def test_victim_identity_cannot_be_shared_on_perpetrator_panels(pw):
+    coordinator = pw.user("coordinator")
+    meeting = services.meeting_schedule(panel=pw.matac, scheduled_for=at(9), actor=coordinator)
+    with pytest.raises(ValidationError, match="only be shared on a MARAC"):
+        services.agenda_item_add(
+            meeting=meeting,
+            victim=pw.victim,
+            reason="new",
+            shared_fields=["label", "name"],
+            actor=coordinator,
+        )
+    item = services.agenda_item_add(meeting=meeting, victim=pw.victim, reason="new", actor=coordinator)
+    with pytest.raises(ValidationError):
+        services.agenda_item_update(
+            item=item, expected_version=item.version, actor=coordinator, shared_fields=["date_of_birth"]
+        )
+    # And the edit page does not offer them.
+    assert [key for key, _ in item.shareable] == ["label", "relationship", "risk_level"]
+
+
+def test_matac_packs_never_name_the_victim(pw, eager_celery, django_capture_on_commit_callbacks):
+    coordinator = pw.user("coordinator")
+    perpetrator_service = pw.world.team("case_management", "north").organisation
+    PanelMembership.objects.create(panel=pw.matac, organisation=perpetrator_service)
+    meeting = services.meeting_schedule(panel=pw.matac, scheduled_for=at(9), actor=coordinator)
+    services.agenda_item_add(meeting=meeting, case=pw.case, reason="nomination", actor=coordinator)
+    services.agenda_item_add(meeting=meeting, victim=pw.victim, reason="new", actor=coordinator)
+    services.agenda_publish(meeting=meeting, actor=coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = services.packs_request(meeting=meeting, actor=coordinator)
+    for pack in made:
+        pack.refresh_from_db()
+        if pack.is_full:
+            continue
+        text = "\n".join(pdf_pages(packs.pack_path(pack)))
+        assert VICTIM_NAME_CANARY not in text and "14 July 1990" not in text, pack.recipient
+        assert CANARY not in text
 
 
 def test_generation_and_download_are_audited(client_for, generated):
