@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib import import_module
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY
@@ -16,6 +17,31 @@ pytest_plugins = ["tests.browser_support", "tests.celery_support"]
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # beside one unless told it is safe, which it is here (one thread, no awaits).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# Rows the data migrations install. A transactional test (browser tests, live server) ends with a
+# flush that removes them, so each transactional test puts them back first, the way the
+# migrations do (every installer is idempotent). Non-transactional tests see them untouched.
+DATA_MIGRATIONS = [
+    ("accounts.migrations.0004_retention_and_sar", "install_defaults"),
+    ("casework.migrations.0003_assessment_instruments", "install"),
+    ("casework.migrations.0006_risk_flag_schedules", "create"),
+    ("referrals.migrations.0002_seed_bank_holidays", "seed"),
+    ("victims.migrations.0003_dash_paraphrased_instrument", "load"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _data_migration_rows(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if not (transactional or "live_server" in request.fixturenames):
+        return
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for module, installer in DATA_MIGRATIONS:
+        getattr(import_module(module), installer)(apps, None)
 
 
 @pytest.fixture(autouse=True)

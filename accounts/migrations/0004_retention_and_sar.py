@@ -38,7 +38,8 @@ $$ LANGUAGE plpgsql;
 """
 
 
-def forwards(apps, schema_editor):
+def install_defaults(apps, schema_editor=None):
+    """The default policies and the daily scan's schedule (idempotent; tests reinstall them)."""
     Policy = apps.get_model("accounts", "RetentionPolicy")
     for record_type, years, notes in DEFAULT_POLICIES:
         Policy.objects.get_or_create(record_type=record_type, defaults={"years": years, "notes": notes})
@@ -55,6 +56,10 @@ def forwards(apps, schema_editor):
             "description": "Opens a retention review for every record past its retention period. Erases nothing.",
         },
     )
+
+
+def forwards(apps, schema_editor):
+    install_defaults(apps, schema_editor)
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(TRIGGER_WITH_RETENTION)
 
