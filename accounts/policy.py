@@ -55,7 +55,11 @@ def can(user, action: str, obj: models.Model) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     rule = _rule_for(type(obj))
-    if not rule.visible(user).filter(pk=obj.pk).exists():
+    # An object loaded by get_for_user for this user was checked then: no second query.
+    if (
+        getattr(obj, "_policy_visible_to", None) != user.pk
+        and not rule.visible(user).filter(pk=obj.pk).exists()
+    ):
         return False
     return action == VIEW or rule.allows(user, action, obj)
 
@@ -71,4 +75,5 @@ def get_for_user(user, model: type[M], pk, *, action: str = VIEW, queryset=None)
         raise Http404("Not found") from None
     if action != VIEW and not _rule_for(model).allows(user, action, obj):
         raise PermissionDenied("You can see this record but cannot do that to it.")
+    obj._policy_visible_to = user.pk  # this request's later can() checks on obj skip the query
     return obj

@@ -30,6 +30,34 @@ def granted_case_ids(user, codename: str = "view_case"):
     )
 
 
+def visible_case_ids(user):
+    """The ids CaseRule.visible admits, as one index scan per relation joined by UNION ALL.
+
+    For long lists (the caseload): the cost follows the cases this user can see, not the size
+    of the table, where the OR in CaseRule.visible makes PostgreSQL read every case. Kept out of
+    CaseRule.visible itself because nested several levels deep (an order's case's visibility)
+    on tables without statistics the planner can loop over the union once per row.
+    Must admit exactly what CaseRule.visible admits.
+    """
+    team_ids = user.team_ids(*CASE_TEAM_ROLES)
+    related = Case.objects.order_by()
+    return (
+        related.filter(team_id__in=team_ids, restricted=False)
+        .values("pk")
+        .union(
+            related.filter(case_manager=user).values("pk"),
+            related.filter(supervisor=user).values("pk"),
+            related.filter(pk__in=granted_case_ids(user)).values("pk"),
+            related.filter(
+                pk__in=BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
+                    "case_id"
+                )
+            ).values("pk"),
+            all=True,
+        )
+    )
+
+
 class CaseRule:
     def visible(self, user):
         team_ids = user.team_ids(*CASE_TEAM_ROLES)
