@@ -30,7 +30,7 @@ class RemoveAccessForm(GovukForm):
     )
 
 
-def _page_number(request) -> int:
+def page_number(request) -> int:
     try:
         return int(request.GET.get("page", "1"))
     except ValueError:
@@ -44,7 +44,7 @@ def access_review(request):
         cases.select_related("perpetrator", "team", "case_manager", "supervisor").order_by(
             "team__name", "-id"
         ),
-        _page_number(request),
+        page_number(request),
     )
     individual = list(
         review.direct_grants(cases).order_by("content_object_id", "user__full_name")[:INDIVIDUAL_LIMIT]
@@ -81,30 +81,44 @@ def case_reach(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def case_reach_remove(request, pk, user_pk):
-    case = review.get_case_for_review(request.user, pk)
-    reach = review.reach_of(case, user_pk)
+def remove_access(
+    request, *, record, reach, remove, template: str, context: dict, success: str, done_url: str
+):
+    """The remove-access page for any record under review (cases here, victim records in
+    victims.views_access_review): confirm with a reason, call `remove(user=, reason=)`, then go
+    back to who can reach the record."""
     if reach is None or not reach.removable:
         raise Http404("This person has no access here that can be removed")
-    audit.record(request, AuditEvent.Action.VIEW, case, purpose="remove access")
+    audit.record(request, AuditEvent.Action.VIEW, record, purpose="remove access")
     form = RemoveAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            review.case_access_remove(
-                case=case,
-                user=reach.user,
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
-                request=request,
-            )
+            remove(user=reach.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             for error in exc.messages:
                 form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                f"{reach.user} no longer has a grant or break-glass access to {case.reference}. Their sessions have ended.",
-            )
-            return HttpResponseRedirect(reverse("casework:case_reach", args=[case.pk]))
-    return render(request, "casework/access_review/remove.html", {"case": case, "reach": reach, "form": form})
+            messages.success(request, success)
+            return HttpResponseRedirect(done_url)
+    return render(request, template, {**context, "reach": reach, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def case_reach_remove(request, pk, user_pk):
+    case = review.get_case_for_review(request.user, pk)
+    reach = review.reach_of(case, user_pk)
+
+    def remove(*, user, reason):
+        review.case_access_remove(case=case, user=user, reason=reason, actor=request.user, request=request)
+
+    return remove_access(
+        request,
+        record=case,
+        reach=reach,
+        remove=remove,
+        template="casework/access_review/remove.html",
+        context={"case": case},
+        success=f"{reach.user if reach else ''} no longer has a grant or break-glass access to "
+        f"{case.reference}. Their sessions have ended.",
+        done_url=reverse("casework:case_reach", args=[case.pk]),
+    )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,22 +9,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import audit
 from accounts.models import AuditEvent, Role
 from casework.selectors import SlicePage
-from casework.views_access_review import INDIVIDUAL_LIMIT, RemoveAccessForm
+from casework.views_access_review import INDIVIDUAL_LIMIT, page_number, remove_access
 from victims import access_review as review
-
-
-def _page_number(request) -> int:
-    try:
-        return int(request.GET.get("page", "1"))
-    except ValueError:
-        return 1
 
 
 @require_GET
 def access_review(request):
     victims = review.reviewable_victims(request.user)
     page = SlicePage(
-        victims.select_related("team", "idva").order_by("team__name", "-id"), _page_number(request)
+        victims.select_related("team", "idva").order_by("team__name", "-id"), page_number(request)
     )
     grants = list(
         review.direct_grants(victims).order_by("content_object_id", "user__full_name")[:INDIVIDUAL_LIMIT]
@@ -63,28 +53,19 @@ def victim_reach(request, pk):
 def victim_reach_remove(request, pk, user_pk):
     victim = review.get_victim_for_review(request.user, pk)
     reach = review.reach_of(victim, user_pk)
-    if reach is None or not reach.removable:
-        raise Http404("This person has no access here that can be removed")
-    audit.record(request, AuditEvent.Action.VIEW, victim, purpose="remove access")
-    form = RemoveAccessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            review.victim_access_remove(
-                victim=victim,
-                user=reach.user,
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            for error in exc.messages:
-                form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                f"{reach.user} no longer has a grant to {victim.reference}. Their sessions have ended.",
-            )
-            return HttpResponseRedirect(reverse("victims:victim_reach", args=[victim.pk]))
-    return render(
-        request, "victims/access_review/remove.html", {"victim": victim, "reach": reach, "form": form}
+
+    def remove(*, user, reason):
+        review.victim_access_remove(
+            victim=victim, user=user, reason=reason, actor=request.user, request=request
+        )
+
+    return remove_access(
+        request,
+        record=victim,
+        reach=reach,
+        remove=remove,
+        template="victims/access_review/remove.html",
+        context={"victim": victim},
+        success=f"{reach.user if reach else ''} no longer has a grant to {victim.reference}. Their sessions have ended.",
+        done_url=reverse("victims:victim_reach", args=[victim.pk]),
     )
