@@ -136,10 +136,11 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions: idle sessions end after 30 minutes (the cookie is renewed on every request);
-# every session ends 12 hours after sign-in (SessionLifetimeMiddleware).
+# Sessions: idle sessions end after 30 minutes (an active session's expiry is renewed at most
+# once a minute, not written on every request); every session ends 12 hours after sign-in
+# (SessionLifetimeMiddleware).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 TIDELINE_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 

@@ -111,9 +111,38 @@ def test_sign_out_needs_post(client, world):
     assert client.get(reverse("accounts:logout")).status_code == 405
 
 
-def test_idle_sessions_end_after_thirty_minutes(settings):
+def _expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_idle_sessions_end_after_thirty_minutes(client, world, settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    sign_in(client, world.user("casemanager", "north"))
+    assert client.get("/").status_code == 200
+    from django.contrib.sessions.models import Session
+
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    assert client.get("/").status_code == 302
+
+
+def test_an_active_session_is_renewed_at_most_once_a_minute(client, world):
+    from accounts.middleware import LAST_TOUCHED
+
+    sign_in(client, world.user("casemanager", "north"))
+    client.get("/")
+    renewed = _expiry(client)
+    client.get("/")
+    assert _expiry(client) == renewed  # within the minute: no write
+    session = client.session
+    session[LAST_TOUCHED] -= 61
+    session.save()
+    before = _expiry(client)
+    client.get("/")
+    assert _expiry(client) >= before and client.session[LAST_TOUCHED] > session[LAST_TOUCHED]
 
 
 def test_every_session_ends_twelve_hours_after_sign_in(client, world):
