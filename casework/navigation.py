@@ -10,6 +10,16 @@ from accounts.navigation import NavItem
 
 def items(user, path: str) -> list[NavItem]:
     if not user.has_role(Role.CASE_MANAGER, Role.SUPERVISOR):
+        if user.has_role(Role.AGENCY_REP):
+            url = reverse("casework:caseload")
+            return [
+                NavItem(
+                    "Shared cases",
+                    url,
+                    "Perpetrator cases a supervisor has given you access to.",
+                    path.startswith(url),
+                )
+            ]
         return []
     url = reverse("casework:caseload")
     review = reverse("casework:access_review")

@@ -8,7 +8,8 @@ from casework import views, views_contacts, views_person, views_plans
 CASE_TEAM = roles("case_manager", "supervisor")
 
 urlpatterns = [
-    route("", views.caseload_list, name="caseload", access=CASE_TEAM),
+    # Agency representatives see here the cases a supervisor has shared with them (casework.grants).
+    route("", views.caseload_list, name="caseload", access=roles("case_manager", "supervisor", "agency_rep")),
     route("<int:pk>/", views.case_overview, name="case", access=SIGNED_IN),
     route("<int:pk>/edit/", views.case_edit, name="case_edit", access=SIGNED_IN),
     route("<int:pk>/risk/", views.case_risk, name="case_risk", access=SIGNED_IN),

@@ -117,11 +117,16 @@ def done(request, message: str, url_name: str, case) -> HttpResponseRedirect:
 
 @require_GET
 def caseload_list(request):
+    # An agency representative is on no case team: they see the cases shared with them.
+    shared_only = not request.user.has_role(Role.CASE_MANAGER, Role.SUPERVISOR)
     form = CaseloadFilterForm(request.GET or None)
     default_scope = "mine" if request.user.has_role(Role.CASE_MANAGER) else "team"
     filters = form.filters(default_scope=default_scope)
     if not request.GET:
         form = CaseloadFilterForm(initial={"scope": default_scope, "sort": "review"})
+    if shared_only:
+        filters["scope"] = "team"
+        del form.fields["scope"]
     try:
         number = int(request.GET.get("page", "1"))
     except ValueError:
@@ -131,7 +136,13 @@ def caseload_list(request):
     return render(
         request,
         "casework/caseload.html",
-        {"form": form, "page": page, "filters": filters, "any_filter": _any_filter(filters)},
+        {
+            "form": form,
+            "page": page,
+            "filters": filters,
+            "any_filter": _any_filter(filters),
+            "shared_only": shared_only,
+        },
     )
 
 

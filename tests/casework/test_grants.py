@@ -90,3 +90,13 @@ def test_who_may_give_access(client, client_for, case):
     assert client_for("casemanager", "north").get(url).status_code == 403  # no supervisor role
     assert client_for("supervisor", "south").get(url).status_code == 404  # not visible
     assert client_for("supervisor", "north").get(url).status_code == 200
+
+
+def test_a_partner_finds_the_cases_shared_with_them(client_for, world, case):
+    police = client_for("police", "north")
+    before = police.get("/cases/")
+    assert before.status_code == 200 and "No cases match." in before.content.decode()
+    give(client_for("supervisor", "north"), case, email=world.user("police", "north").email)
+    page = police.get("/cases/").content.decode()
+    assert "Cases shared with you" in page and f"/cases/{case.pk}/" in page
+    assert 'name="scope"' not in page  # no "my cases / team" choice for someone on no case team
