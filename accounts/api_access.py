@@ -21,7 +21,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse
@@ -182,6 +182,13 @@ class PolicyAPIMixin:
     policy_write_action: str = policy.EDIT
     required_scopes: dict[str, str] = {}
 
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        # Reads run without a request transaction, writes in one (accounts.routing).
+        from accounts.routing import atomic_unless_safe
+
+        return atomic_unless_safe(super().as_view(*args, **kwargs))  # type: ignore[misc]
+
     def get_throttles(self):
         if self.request.method not in permissions.SAFE_METHODS and self.throttle_scope == "api_read":
             self.throttle_scope = "api_write"
@@ -248,6 +255,11 @@ def exception_handler(exc, context):
     """
     response = drf_exception_handler(exc, context)
     request = context.get("request")
+    if request is not None and request.method in permissions.SAFE_METHODS and connection.in_atomic_block:
+        # DRF has just marked the innermost transaction for rollback, taking it for the request's.
+        # A read runs without one (accounts.routing.atomic_unless_safe), so the block it marked
+        # belongs to a caller (a test's own transaction); a failed read has written nothing.
+        transaction.set_rollback(False)
     if response is not None and response.status_code in REFUSALS and request is not None:
         # DRF marks the request's transaction for rollback on every handled error. A refusal comes
         # from authentication, throttling, permissions or the policy lookup, before any write (a

@@ -12,6 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 SIGNED_IN_AT = "tideline_signed_in_at"
@@ -125,3 +128,27 @@ class NoStoreForSignedInMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django-otp's middleware, without a query of its own when the user came with their devices.
+
+    `accounts.backends.PractitionerBackend` loads the ids of the user's confirmed devices with
+    the user. When the session's device is among them the user is verified and the device itself
+    is read only if something asks for it; otherwise django-otp's own check runs (and drops a
+    stale device from the session).
+    """
+
+    def _verify_user_sync(self, request, user):
+        confirmed = getattr(user, "_confirmed_devices", None)
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) if user.is_authenticated else None
+        if confirmed is None or not persistent_id:
+            return super()._verify_user_sync(request, user)
+        persistent_id = self._normalize_persistent_id(persistent_id)
+        if persistent_id not in confirmed:
+            return super()._verify_user_sync(request, user)
+        from django_otp.models import Device
+
+        self._init_user_fields(user)
+        user.otp_device = SimpleLazyObject(lambda: Device.from_persistent_id(persistent_id))
+        return user

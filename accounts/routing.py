@@ -14,6 +14,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.shortcuts import redirect
 from django.urls import include, path
 from django.urls.resolvers import URLPattern, URLResolver
@@ -78,8 +79,33 @@ def roles(*names: str) -> Access:
     return Access("roles", frozenset(names), description="roles: " + ", ".join(sorted(names)))
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def atomic_unless_safe(view):
+    """Run `view` in one transaction when the request may write, and in none when it only reads.
+
+    POST, PUT, PATCH and DELETE get exactly what ATOMIC_REQUESTS gives: the view and everything
+    it writes commit or roll back together. GET, HEAD and OPTIONS skip the BEGIN and COMMIT:
+    under PostgreSQL's READ COMMITTED each statement reads its own snapshot whether or not it is
+    in a transaction, and what such a request writes (its audit events) is one statement. A view
+    declared `transaction.non_atomic_requests` keeps its declaration.
+    """
+    if DEFAULT_DB_ALIAS in getattr(view, "_non_atomic_requests", ()):
+        return view
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method in SAFE_METHODS:
+            return view(request, *args, **kwargs)
+        with transaction.atomic():
+            return view(request, *args, **kwargs)
+
+    return transaction.non_atomic_requests(wrapper)
+
+
 def route(pattern: str, view, *, name: str, access: Access) -> URLPattern:
-    declared = path(pattern, access.protect(view), name=name)
+    declared = path(pattern, atomic_unless_safe(access.protect(view)), name=name)
     declared.tideline_access = access  # type: ignore[attr-defined]
     return declared
 

@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -120,7 +120,7 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PractitionerBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -141,6 +141,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # (SessionLifetimeMiddleware).
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_TOUCH_SECONDS = 60
+# Sessions live in the database with a copy in the cache for at most a minute (accounts.session_store).
+SESSION_ENGINE = "accounts.session_store"
+TIDELINE_SESSION_CACHE_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 TIDELINE_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 

@@ -26,6 +26,7 @@ DATA_MIGRATIONS = [
     ("accounts.migrations.0004_retention_and_sar", "install_defaults"),
     ("casework.migrations.0003_assessment_instruments", "install"),
     ("casework.migrations.0006_risk_flag_schedules", "create"),
+    ("casework.migrations.0009_incremental_risk_scan_schedule", "create"),
     ("referrals.migrations.0002_seed_bank_holidays", "seed"),
     ("victims.migrations.0003_dash_paraphrased_instrument", "load"),
 ]
@@ -57,12 +58,12 @@ def world(db) -> DemoWorld:
 
 def sign_in(client, user, *, verified: bool = True):
     """Sign `user` in on the test client, with the second factor done unless verified=False."""
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="accounts.backends.PractitionerBackend")
     if verified:
         device, _ = TOTPDevice.objects.get_or_create(user=user, name="Test app", defaults={"confirmed": True})
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "accounts.backends.PractitionerBackend"
         session.save()
     return client
 

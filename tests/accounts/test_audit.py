@@ -60,7 +60,7 @@ def test_a_failed_audit_write_fails_the_request(client_for, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("audit store unavailable")
 
-    monkeypatch.setattr(AuditEvent.objects, "create", broken)
+    monkeypatch.setattr(AuditEvent, "save", broken)
     client.raise_request_exception = False
     response = client.get("/audit/?object_type=casework.case")
     # The audit page itself reads; the sign-out writes an event and must fail without it.

@@ -13,7 +13,7 @@ def test_a_lost_database_connection_shows_a_clear_503_and_saves_nothing(client_f
     def connection_lost(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(AuditEvent.objects, "create", connection_lost)
+    monkeypatch.setattr(AuditEvent, "save", connection_lost)
     response = client.post("/sign-out/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"

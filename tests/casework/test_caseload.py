@@ -105,7 +105,7 @@ def test_query_count_is_flat_however_many_cases(client_for, make_case, rows, dja
         make_case(first_name=f"Q{n}", manager="casemanager" if n % 2 else "casemanager2")
     client = client_for("supervisor", "north")
     client.get(URL)  # warm the session
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(4):
         response = client.get(URL, {"scope": "team", "sort": "risk"})
     assert response.status_code == 200
     assert Case.objects.count() == rows
