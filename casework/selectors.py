@@ -8,13 +8,34 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import Case as Case_
-from django.db.models import F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from accounts import policy
 from accounts.models import Role
 from casework.access import visible_case_ids
-from casework.models import Attendance, Case, CaseNote, Perpetrator, RiskLevel
+from casework.models import (
+    Attendance,
+    Case,
+    CaseClosure,
+    CaseNote,
+    CaseSession,
+    Perpetrator,
+    RiskLevel,
+    RiskLevelChange,
+)
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -22,17 +43,59 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return policy.visible(user, Case)
 
 
-def get_case_for_user(user, pk, *, action: str = policy.VIEW) -> Case:
-    """The case with its perpetrator, team and workers. 404 if not visible, 403 if not allowed."""
+def get_case_for_user(user, pk, *, action: str = policy.VIEW, annotations: dict | None = None) -> Case:
+    """The case with its perpetrator, team and workers. 404 if not visible, 403 if not allowed.
+
+    `annotations` are added to the same query (see `overview_annotations`).
+    """
+    queryset = Case.objects.select_related("perpetrator", "team__organisation", "case_manager", "supervisor")
     return policy.get_for_user(
-        user,
-        Case,
-        pk,
-        action=action,
-        queryset=Case.objects.select_related(
-            "perpetrator", "team__organisation", "case_manager", "supervisor"
-        ),
+        user, Case, pk, action=action, queryset=queryset.annotate(**(annotations or {}))
     )
+
+
+def overview_annotations() -> dict:
+    """What the case overview shows besides the case, read in the case's own query.
+
+    `missed_in_a_row` (as `consecutive_non_attendance`), the pending closure request
+    (`pending_closure_at`, `pending_closure_by`) and the latest risk level change
+    (`risk_change_from`, `_to`, `_at`, `_by`, `_reason`).
+    """
+    missed = (Attendance.DID_NOT_ATTEND, Attendance.CANCELLED_BY_PERSON)
+    attended = (
+        CaseSession.objects.filter(case_id=OuterRef(OuterRef("pk")))
+        .exclude(attendance__in=missed)
+        .order_by("-held_on", "-id")
+    )
+    attended_on = Subquery(attended.values("held_on")[:1])
+    since_attended = (
+        CaseSession.objects.filter(case_id=OuterRef("pk"))
+        .filter(
+            Q(held_on__gt=Coalesce(attended_on, Value(datetime.date.min)))
+            | Q(held_on=attended_on, id__gt=Subquery(attended.values("id")[:1]))
+        )
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    pending = CaseClosure.objects.filter(case_id=OuterRef("pk"), decision=CaseClosure.Decision.PENDING)
+    latest_change = RiskLevelChange.objects.filter(case_id=OuterRef("pk")).order_by("-changed_at", "-id")
+    return {
+        "missed_in_a_row": Least(Coalesce(Subquery(since_attended[:1]), 0), Value(50)),
+        "pending_closure_at": Subquery(pending.values("requested_at")[:1]),
+        "pending_closure_by": Subquery(pending.values("requested_by__full_name")[:1]),
+        **{
+            f"risk_change_{name}": Subquery(latest_change.values(column)[:1])
+            for name, column in (
+                ("from", "from_level"),
+                ("to", "to_level"),
+                ("at", "changed_at"),
+                ("by", "changed_by__full_name"),
+                ("reason", "reason"),
+            )
+        },
+    }
 
 
 def can(user, action: str, case: Case) -> bool:
@@ -225,23 +288,29 @@ def serial_repeat_status(
     by_victim: dict[int, VictimEvidence] = {}
     # Incidents are the records the definition counts; a person with none on file yet is judged
     # from their victim links, and the page says repeat status cannot be worked out.
-    has_incidents = (
+    # One query: each incident in the window joined to its live victim links (a row per link,
+    # one row with no link for an incident that names no victim).
+    rows = (
+        Incident.objects.filter(perpetrator=perpetrator, is_domestic_abuse=True, occurred_on__gte=earliest)
+        .annotate(
+            live_link=FilteredRelation("victim_links", condition=Q(victim_links__deleted_at__isnull=True))
+        )
+        .order_by("occurred_on", "id")
+        .values_list("id", "occurred_on", "live_link__victim_id", "live_link__label_number")
+        if Incident is not None
+        else []
+    )
+    rows = list(rows)
+    has_incidents = bool(rows) or (
         Incident is not None
         and Incident.objects.filter(perpetrator=perpetrator, is_domestic_abuse=True).exists()
     )
     if has_incidents:
-        incidents = list(
-            Incident.objects.filter(
-                perpetrator=perpetrator, is_domestic_abuse=True, occurred_on__gte=earliest
-            )
-            .prefetch_related("victim_links")
-            .order_by("occurred_on")
-        )
-        record_count = len(incidents)
-        for incident in incidents:
-            for link in incident.victim_links.all():
-                evidence = by_victim.setdefault(link.victim_id, VictimEvidence(f"victim {link.label_number}"))
-                evidence.dates.append(incident.occurred_on)
+        record_count = len({incident_id for incident_id, *_ in rows})
+        for _incident_id, occurred_on, victim_id, label_number in rows:
+            if victim_id is not None:
+                evidence = by_victim.setdefault(victim_id, VictimEvidence(f"victim {label_number}"))
+                evidence.dates.append(occurred_on)
         basis = "incidents"
     else:
         links = perpetrator.victim_links.filter(

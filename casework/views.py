@@ -14,19 +14,20 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import audit
+from accounts import audit, policy
 from accounts.models import AuditEvent, Role
 from accounts.records import ConcurrentEditError
 from casework import chronology, services, tabs
 from casework.access import ALLOCATE, EDIT
 from casework.forms import AllocateForm, CaseDetailsForm, CaseloadFilterForm, RiskChangeForm
+from casework.models import RiskLevel
 from casework.sections import sections_for
 from casework.selectors import (
     SlicePage,
     can,
     caseload,
-    consecutive_non_attendance,
     get_case_for_user,
+    overview_annotations,
     serial_repeat_status,
 )
 
@@ -75,11 +76,9 @@ def case_page(request, case, tab: str, template: str, context: dict | None = Non
     )
 
 
-def view_case(request, pk, *, purpose: str, action: str | None = None):
+def view_case(request, pk, *, purpose: str, action: str | None = None, annotations: dict | None = None):
     """The case if the user may see it (404) and take `action` (403); the read is audited."""
-    case = (
-        get_case_for_user(request.user, pk, action=action) if action else get_case_for_user(request.user, pk)
-    )
+    case = get_case_for_user(request.user, pk, action=action or policy.VIEW, annotations=annotations)
     audit.record(request, AuditEvent.Action.VIEW, case, purpose=purpose)
     return case
 
@@ -161,19 +160,30 @@ def _any_filter(filters: dict) -> bool:
 
 @require_GET
 def case_overview(request, pk):
-    case = view_case(request, pk, purpose="case overview")
+    case = view_case(request, pk, purpose="case overview", annotations=overview_annotations())
     context = {
         "serial": serial_repeat_status(case.perpetrator),
-        "missed_in_a_row": consecutive_non_attendance(case),
+        "missed_in_a_row": case.missed_in_a_row,
         "sections": [
             (section, render_to_string(section.template, {**section_context, "case": case}, request=request))
             for section, section_context in sections_for(case=case, user=request.user)
         ],
-        "risk_changes": case.risk_changes.select_related("changed_by")[:5],
         "may_allocate": can(request.user, ALLOCATE, case),
-        "pending_closure": case.closures.filter(decision="pending").select_related("requested_by").first(),
+        "risk_change": _latest_risk_change(case),
     }
     return case_page(request, case, "overview", "casework/case_overview.html", context)
+
+
+def _latest_risk_change(case) -> dict | None:
+    if case.risk_change_at is None:
+        return None
+    return {
+        "from": RiskLevel(case.risk_change_from).label,
+        "to": RiskLevel(case.risk_change_to).label,
+        "at": case.risk_change_at,
+        "by": case.risk_change_by,
+        "reason": case.risk_change_reason,
+    }
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Case as DbCase
-from django.db.models import Prefetch, Q, QuerySet, Value, When
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from accounts import policy
@@ -20,6 +20,7 @@ from panels.models import (
     VICTIM_IDENTITY_KEYS,
     Action,
     AgendaItem,
+    Attendance,
     Meeting,
     MeetingPack,
     Panel,
@@ -229,20 +230,75 @@ def actions_for_items(items: list[AgendaItem], viewer: Viewer) -> dict[int, list
     return grouped
 
 
-def carried_actions(meeting: Meeting, viewer: Viewer) -> list[Action]:
-    """Unfinished actions from this panel's earlier meetings, to be reviewed at this one."""
-    actions = Action.objects.filter(
+def _carried(meeting: Meeting) -> Q:
+    return Q(
         agenda_item__meeting__panel_id=meeting.panel_id,
         agenda_item__meeting__scheduled_for__lt=meeting.scheduled_for,
         status=Action.Status.OPEN,
-    ).select_related("organisation", "owner", "agenda_item__meeting")
+    )
+
+
+def carried_actions(meeting: Meeting, viewer: Viewer) -> list[Action]:
+    """Unfinished actions from this panel's earlier meetings, to be reviewed at this one."""
+    actions = Action.objects.filter(_carried(meeting)).select_related(
+        "organisation", "owner", "agenda_item__meeting"
+    )
     if not viewer.full:
         actions = actions.filter(organisation_id__in=viewer.organisation_ids)
     return list(actions.order_by("due_on", "pk"))
 
 
+def meeting_actions(
+    meeting: Meeting, items: list[AgendaItem], viewer: Viewer
+) -> tuple[dict[int, list[Action]], list[Action]]:
+    """`actions_for_items(items)` and `carried_actions(meeting)` together, in one query."""
+    item_ids = {item.pk for item in items}
+    actions = Action.objects.filter(Q(agenda_item_id__in=item_ids) | _carried(meeting)).select_related(
+        "organisation", "owner", "agenda_item__meeting"
+    )
+    if not viewer.full:
+        actions = actions.filter(organisation_id__in=viewer.organisation_ids)
+    grouped: dict[int, list[Action]] = {}
+    carried = []
+    for action in actions.order_by("due_on", "pk"):
+        if action.agenda_item_id in item_ids:
+            grouped.setdefault(action.agenda_item_id, []).append(action)
+        else:
+            carried.append(action)
+    return grouped, carried
+
+
 def member_agencies(panel: Panel) -> list[Organisation]:
     return list(Organisation.objects.filter(panel_memberships__panel=panel).order_by("name"))
+
+
+def attendance_by_agency(meeting: Meeting) -> list[tuple[Organisation, Attendance | None]]:
+    """Each member agency with its recorded attendance at the meeting (None if not recorded), in one query."""
+    recorded = Attendance.objects.filter(meeting_id=meeting.pk, organisation_id=OuterRef("pk"))
+    agencies = (
+        Organisation.objects.filter(panel_memberships__panel_id=meeting.panel_id)
+        .annotate(
+            attendance_id=Subquery(recorded.values("id")[:1]),
+            attendance_status=Subquery(recorded.values("status")[:1]),
+            attendance_name=Subquery(recorded.values("attendee_name")[:1]),
+        )
+        .order_by("name")
+    )
+    return [
+        (
+            agency,
+            Attendance(
+                pk=agency.attendance_id,
+                meeting=meeting,
+                organisation=agency,
+                status=agency.attendance_status,
+                attendee_name=agency.attendance_name or "",
+            )
+            if agency.attendance_id
+            else None,
+        )
+        for agency in agencies
+    ]
 
 
 def agency_people(panel: Panel) -> list[tuple]:

@@ -103,9 +103,8 @@ def meeting_detail(request, pk):
     viewer = selectors.viewer_for(request.user, meeting.panel)
     items = selectors.agenda_for(meeting, viewer)
     research = selectors.research_for(items, viewer)
-    actions = selectors.actions_for_items(items, viewer)
-    agencies = selectors.member_agencies(meeting.panel)
-    attendance = {row.organisation_id: row for row in Attendance.objects.filter(meeting=meeting)}
+    actions, carried = selectors.meeting_actions(meeting, items, viewer)
+    attendance = selectors.attendance_by_agency(meeting)
     agenda = [
         {
             "view": selectors.item_view(item, full=viewer.full, perpetrator_side=viewer.perpetrator_service),
@@ -115,8 +114,7 @@ def meeting_detail(request, pk):
         }
         for item in items
     ]
-    audit.record(request, AuditEvent.Action.VIEW, meeting)
-    audit.record_many(request, AuditEvent.Action.VIEW, items, purpose="meeting agenda")
+    audit.record_many(request, AuditEvent.Action.VIEW, [meeting, *items], purpose="meeting agenda")
     return render(
         request,
         "panels/meeting_detail.html",
@@ -125,10 +123,10 @@ def meeting_detail(request, pk):
             "panel": meeting.panel,
             "viewer": viewer,
             "agenda": agenda,
-            "agency_count": len(agencies),
-            "attendance": [(org, attendance.get(org.pk)) for org in agencies],
-            "observers": list(meeting.observers.all()),
-            "carried": selectors.carried_actions(meeting, viewer),
+            "agency_count": len(attendance),
+            "attendance": attendance,
+            "observers": list(meeting.observers.all()) if viewer.manager else [],
+            "carried": carried,
             "packs": selectors.packs_for(meeting, request.user),
         },
     )

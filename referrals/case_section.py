@@ -9,7 +9,10 @@ def _context(*, case, user):
     from referrals.models import Referral
 
     referrals = list(
-        Referral.objects.filter(case=case).select_related("signpost_service").order_by("-received_on")[:5]
+        Referral.objects.filter(case=case)
+        .select_related("signpost_service")
+        .prefetch_related("named_victims")
+        .order_by("-received_on")[:5]
     )
     if not referrals:
         return None

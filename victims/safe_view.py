@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from accounts import policy
 from casework.models import Case, RiskLevel
@@ -45,6 +45,9 @@ def safe_victim_links(*, case: Case, user) -> list[SafeVictimView]:
     """Linked victims of the case's perpetrator as the case's users may see them ([] if the case is not visible)."""
     if not policy.can(user, policy.VIEW, case):
         return []
+    latest_dash = DashAssessment.objects.filter(victim_id=OuterRef("victim_id")).order_by(
+        "-completed_at", "-id"
+    )
     links = (
         VictimLink.objects.filter(perpetrator_id=case.perpetrator_id)
         .select_related("victim")
@@ -57,6 +60,11 @@ def safe_victim_links(*, case: Case, user) -> list[SafeVictimView]:
             "victim__idva",
             "victim__support_status",
         )
+        # The latest DASH of each victim, in the same query.
+        .annotate(
+            dash_band=Subquery(latest_dash.values("band")[:1]),
+            dash_judgement=Subquery(latest_dash.values("judgement_level")[:1]),
+        )
         .prefetch_related(
             Prefetch(
                 "shared_notes",
@@ -67,17 +75,13 @@ def safe_victim_links(*, case: Case, user) -> list[SafeVictimView]:
         )
         .order_by("-is_current", "label_number")
     )
-    links = list(links)
-    latest: dict[int, DashAssessment] = {}
-    for assessment in (
-        DashAssessment.objects.filter(victim_id__in=[link.victim_id for link in links])
-        .only("victim_id", "score", "band", "judgement_level", "completed_at")
-        .order_by("victim_id", "-completed_at", "-id")
-    ):
-        latest.setdefault(assessment.victim_id, assessment)
     views = []
     for link in links:
-        dash = latest.get(link.victim_id)
+        dash = (
+            DashAssessment(band=link.dash_band, judgement_level=link.dash_judgement or "")
+            if link.dash_band
+            else None
+        )
         views.append(
             SafeVictimView(
                 label=link.safe_label,

@@ -159,3 +159,16 @@ def test_the_caseloads_index_friendly_visibility_admits_exactly_what_the_case_ru
         assert (
             set(Case.objects.filter(pk__in=visible_case_ids(user)).values_list("pk", flat=True)) == expected
         )
+
+
+def test_every_measured_page_stays_within_the_query_budget_of_the_scale_goals():
+    """The benchmark's pages, on the demo dataset: lists at most 4 queries, case, victim and
+    agenda pages at most 10, whatever their size (the busiest user, the biggest case). Admin
+    changelists have no query goal; they are pinned at what they take now."""
+    subjects = measure.subjects()
+    for page in measure.pages(subjects):
+        client = measure.sign_in(page["user"])
+        result = measure.single_user(page, client, requests=2)
+        budget = page["goal"][0] if page["goal"][0] is not None else 7
+        assert result["status"] == 200, page["name"]
+        assert result["queries"] <= budget, f"{page['name']}: {result['queries']} queries, budget {budget}"
