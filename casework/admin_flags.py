@@ -7,7 +7,7 @@ shown here: only kinds, dates, keys and delivery state. Schedules are edited und
 
 from django.contrib import admin
 
-from casework.models import FlagRecipient, RiskFlag
+from casework.models import FlagRecipient, RiskFlag, ScanRun
 
 
 @admin.register(RiskFlag)
@@ -35,6 +35,21 @@ class FlagRecipientAdmin(admin.ModelAdmin):
     readonly_fields = fields
     list_select_related = ["user"]
     show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ScanRun)
+class ScanRunAdmin(admin.ModelAdmin):
+    """When each risk rule last ran in full; delete a row to make the next re-scan run that rule."""
+
+    list_display = ["key", "day", "marker", "finished_at"]
+    fields = list_display
+    readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -159,6 +159,31 @@ def rule_run(key: str, *, today: datetime.date) -> int:
     return sum(found.raise_flags(batch, today) for batch in batches(found.candidates(today)))
 
 
+def rules_due(today: datetime.date, marker: int | None) -> list[Rule]:
+    """The rules a scan on `today` must run: all of them, except those that already ran in full
+    today from the same change marker (nothing they read has changed since). One query."""
+    from casework.models import ScanRun
+
+    if marker is None:
+        return rules()
+    done = set(ScanRun.objects.filter(day=today, marker=marker).values_list("key", flat=True))
+    return [found for found in rules() if found.key not in done]
+
+
+def record_scan(keys: list[str], today: datetime.date, marker: int | None) -> None:
+    """Remember that these rules ran in full on `today` from `marker` (the value read before)."""
+    from casework.models import ScanRun
+
+    if marker is None or not keys:
+        return
+    ScanRun.objects.bulk_create(
+        [ScanRun(key=key, day=today, marker=marker, finished_at=timezone.now()) for key in keys],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["day", "marker", "finished_at"],
+    )
+
+
 def _candidates_among(found: Rule, ids: list[int], today: datetime.date) -> list[int]:
     """The ids that are among the rule's candidates today (one query)."""
     candidates = found.candidates(today)

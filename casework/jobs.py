@@ -636,8 +636,17 @@ def scan_deadlines(*, today: datetime.date) -> int:
     return sum(rule_run(key, today=today) for key in keys if key in known)
 
 
-def scan_all(*, today: datetime.date) -> int:
-    """Every rule, in process: the demo and tests use this; production fans out via casework.tasks."""
-    from casework.flags import rules
+def scan_all(*, today: datetime.date, incremental: bool = False) -> int:
+    """Every rule, in process: the demo and tests use this; production fans out via casework.tasks.
 
-    return sum(rule_run(found.key, today=today) for found in rules())
+    `incremental` skips the rules that already ran today with nothing changed since
+    (casework.change_marker); a full scan runs them all. Either way each rule run is recorded.
+    """
+    from casework import change_marker
+    from casework.flags import record_scan, rules, rules_due
+
+    marker = change_marker.current()
+    due = rules_due(today, marker) if incremental else rules()
+    raised = sum(rule_run(found.key, today=today) for found in due)
+    record_scan([found.key for found in due], today, marker)
+    return raised

@@ -12,7 +12,7 @@ workers running it at once, raises it once (INSERT ... ON CONFLICT DO NOTHING).
 
 from __future__ import annotations
 
-__all__ = ["FlagAudience", "FlagKind", "FlagRecipient", "RiskFlag"]
+__all__ = ["FlagAudience", "FlagKind", "FlagRecipient", "RiskFlag", "ScanRun"]
 
 from django.conf import settings
 from django.db import models
@@ -130,3 +130,19 @@ class FlagRecipient(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+
+class ScanRun(models.Model):
+    """The last day each risk rule ran in full, and the change marker it started from.
+
+    A scan on the same day with the marker unchanged would raise nothing new, so it skips the
+    rule (casework.change_marker, casework.flags.rules_due).
+    """
+
+    key = models.CharField(max_length=40, unique=True)
+    day = models.DateField()
+    marker = models.BigIntegerField()
+    finished_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.day} at change {self.marker}"
