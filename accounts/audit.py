@@ -1,6 +1,8 @@
 """Writing the audit trail. Every read of personal data and every write calls `record`.
 
-Events are written in the request's transaction (ATOMIC_REQUESTS): if the write fails, the
+A write's events are written in its request's transaction (POST, PUT, PATCH and DELETE run in
+one: accounts.routing.atomic_unless_safe), so a change and its record commit together. A read
+runs without one, and its events go in a single INSERT. Either way, if the write fails the
 response fails with it, so nothing is shown that was not recorded.
 """
 
@@ -66,23 +68,15 @@ def _event(
 
 
 def record(
-    request: HttpRequest | None,
-    action: str,
-    obj: models.Model | None = None,
-    *,
-    user: User | None = None,
-    object_type: str = "",
-    object_id: str | int = "",
-    purpose: str = "",
+    request: HttpRequest | None, action: str, obj: models.Model | None = None, **details
 ) -> AuditEvent:
     """Append one audit event for `user` (default: the request's user) acting on `obj`.
 
-    Services called without the request still get its id, address and path: the request being
-    served is taken from accounts.middleware.current_request.
+    `details`: `user`, `object_type` and `object_id` (for something that is not a model
+    instance), `purpose`. Services called without the request still get its id, address and
+    path: the request being served is taken from accounts.middleware.current_request.
     """
-    event = _event(
-        request, action, obj, user=user, object_type=object_type, object_id=object_id, purpose=purpose
-    )
+    event = _event(request, action, obj, **details)
     event.save()
     return event
 

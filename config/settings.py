@@ -108,7 +108,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-DATABASES["default"]["ATOMIC_REQUESTS"] = True  # a view and its audit events commit together
+# A view and its audit events commit together. Routed views and API views narrow this to writes:
+# reads run without a transaction (accounts.routing.atomic_unless_safe).
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a restarted database is reconnected without a restart
 
 REDIS_URL = env_str("REDIS_URL", "")

@@ -16,20 +16,11 @@ from accounts import audit
 from accounts.models import AuditEvent
 from casework import change_marker, jobs, tasks
 from casework.flags import rules
-from casework.models import CustodyRecord, FlagKind, RiskFlag, ScanRun
+from casework.models import FlagKind, RiskFlag, ScanRun
 from tests.casework.flags.support import TODAY, days, make_case
+from tests.casework.flags.test_release import custody
 
 pytestmark = pytest.mark.django_db
-
-
-def custody(case, release_in: int) -> CustodyRecord:
-    return CustodyRecord.objects.create(
-        case=case,
-        perpetrator=case.perpetrator,
-        sentence_date=days(-400),
-        expected_release_on=days(release_in),
-        created_by=case.case_manager,
-    )
 
 
 def test_every_table_the_rules_read_is_watched_and_the_scans_own_tables_are_not():
