@@ -70,6 +70,10 @@ class PolicyFilterBackend(filters.BaseFilterBackend):
     """Narrows every list (and every detail lookup) to what the access policy lets the user see."""
 
     def filter_queryset(self, request, queryset, view):
+        # A view may name the same rows a cheaper way (CaseViewSet: one index scan per relation).
+        visible_pks = getattr(view, "visible_pks", None)
+        if visible_pks is not None:
+            return queryset.filter(pk__in=visible_pks(request.user))
         via = getattr(view, "policy_via", None)
         allowed = visible_queryset(request.user, queryset.model, via)
         return queryset.filter(pk__in=allowed.values("pk"))
