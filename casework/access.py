@@ -58,6 +58,26 @@ def visible_case_ids(user):
     )
 
 
+def on_visible_cases(queryset, user, case_path: str):
+    """The rows of `queryset` whose case `user` may open, from `visible_case_ids` and with no
+    DISTINCT (for admin lists, where a scan of every case per page is what must not happen).
+
+    `case_path` is how the model reaches Case: "" (Case itself), "case" (a foreign key),
+    "cases" (a perpetrator) or "perpetrator__cases" (a perpetrator's own records).
+    """
+    ids = visible_case_ids(user)
+    if case_path == "":
+        return queryset.filter(pk__in=ids)
+    people = Case.objects.filter(pk__in=ids).values("perpetrator_id")
+    if case_path == "cases":
+        return queryset.filter(pk__in=people)
+    if case_path == "perpetrator__cases":
+        return queryset.filter(perpetrator_id__in=people)
+    if "__" not in case_path:
+        return queryset.filter(**{f"{case_path}_id__in": ids})
+    raise ValueError(f"on_visible_cases does not know the path {case_path!r}")
+
+
 class CaseRule:
     def visible(self, user):
         team_ids = user.team_ids(*CASE_TEAM_ROLES)

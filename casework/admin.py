@@ -10,7 +10,7 @@ from importlib import import_module
 
 from django.contrib import admin
 
-from accounts import policy
+from casework.access import on_visible_cases
 from casework.models import (
     Assessment,
     AssessmentInstrument,
@@ -32,13 +32,12 @@ from casework.models import (
 class PolicyScopedAdmin(admin.ModelAdmin):
     """Shows only rows whose case (or person) the user may open through the access policy."""
 
+    show_full_result_count = False  # one count per page, not two
+
     case_path = "case"  # how the model reaches Case, as an ORM lookup ("" for Case itself)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        visible = policy.visible(request.user, Case).values("pk")
-        lookup = f"{self.case_path}__in" if self.case_path else "pk__in"
-        return queryset.filter(**{lookup: visible}).distinct()
+        return on_visible_cases(super().get_queryset(request), request.user, self.case_path)
 
 
 @admin.register(AssessmentInstrument)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from accounts import policy
 from casework import services_legal
-from casework.models import Case, CustodyRecord, Incident, Order, RfgGravityWeight, RfgModel, RfgScore
+from casework.access import on_visible_cases
+from casework.models import CustodyRecord, Incident, Order, RfgGravityWeight, RfgModel, RfgScore
 
 
 class RfgGravityWeightInline(admin.TabularInline):
@@ -70,11 +70,12 @@ class RfgModelAdmin(admin.ModelAdmin):
 class ScopedReadOnlyAdmin(admin.ModelAdmin):
     """Rows on cases the admin user could open anyway (normally none); never edited here."""
 
+    show_full_result_count = False  # one count per page, not two
+
     case_path = "case"
 
     def get_queryset(self, request):
-        visible = policy.visible(request.user, Case).values("pk")
-        return super().get_queryset(request).filter(**{f"{self.case_path}__in": visible}).distinct()
+        return on_visible_cases(super().get_queryset(request), request.user, self.case_path)
 
     def has_add_permission(self, request):
         return False
