@@ -485,6 +485,7 @@ def missed_sessions_candidates(today: datetime.date):
             attendance__in=MISSED,
             case__closed_on__isnull=True,
         )
+        .order_by()
         .values_list("case_id", flat=True)
         .distinct()
     )

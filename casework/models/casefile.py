@@ -338,7 +338,15 @@ class CaseSession(Record):
 
     class Meta:
         ordering = ["-held_on", "-id"]
-        indexes = [models.Index(fields=["case", "-held_on"], name="session_case_date_idx")]
+        indexes = [
+            models.Index(fields=["case", "-held_on"], name="session_case_date_idx"),
+            # The missed-sessions scan's date window (casework/jobs.py).
+            models.Index(
+                fields=["held_on"],
+                condition=Q(attendance__in=["dna", "cancelled_person"]),
+                name="session_missed_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.held_on:%d %b %Y}"

@@ -99,7 +99,11 @@ class DashAssessment(models.Model):
 
     class Meta:
         ordering = ["-completed_at", "-id"]
-        indexes = [models.Index(fields=["victim", "-completed_at"], name="dash_victim_latest_idx")]
+        indexes = [
+            models.Index(fields=["victim", "-completed_at"], name="dash_victim_latest_idx"),
+            # The DASH-due scan's date window (victims/flag_rules.py).
+            models.Index(fields=["completed_at"], name="dash_completed_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(judgement_level="") | ~Q(judgement_rationale=""),
