@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 
 from accounts.models import Role
 from casework.flags import (
@@ -559,8 +559,21 @@ def _last_contact_cases(today: datetime.date):
 
 
 def no_contact_candidates(today: datetime.date):
-    """Open, engaging cases with no attended session in the last N days (one grouped query)."""
-    return _last_contact_cases(today).values_list("pk", flat=True)
+    """Open, engaging cases with no attended session in the last N days.
+
+    The same cases as `_last_contact_cases`, found with NOT EXISTS on the (case, date) index
+    rather than grouping every open case's sessions (0.3-1.4 s at national size).
+    """
+    cutoff = today - datetime.timedelta(days=no_contact_days())
+    recent = CaseSession.objects.filter(
+        case_id=OuterRef("pk"), attendance=Attendance.ATTENDED, held_on__gte=cutoff
+    )
+    return (
+        Case.objects.filter(closed_on__isnull=True, phase__in=ENGAGING_PHASES, opened_on__lt=cutoff)
+        .exclude(Exists(recent))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
 
 
 def no_contact_raise(ids: list[int], today: datetime.date) -> int:

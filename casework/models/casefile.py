@@ -346,6 +346,10 @@ class CaseSession(Record):
                 condition=Q(attendance__in=["dna", "cancelled_person"]),
                 name="session_missed_idx",
             ),
+            # The no-contact scan: is there an attended session since the cutoff?
+            models.Index(
+                fields=["case", "-held_on"], condition=Q(attendance="attended"), name="session_attended_idx"
+            ),
         ]
 
     def __str__(self) -> str:
