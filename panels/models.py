@@ -154,6 +154,14 @@ VICTIM_SHAREABLE = [
 # not shareable at all.
 VICTIM_IDENTITY_KEYS = frozenset({"name", "date_of_birth"})
 SHAREABLE_KEYS = {key for key, _ in PERPETRATOR_SHAREABLE + VICTIM_SHAREABLE}
+# The shared fields in words, for the agenda's "Shared with agencies" row.
+SHARED_FIELD_WORDS = {
+    "name": "name",
+    "date_of_birth": "date of birth",
+    "risk_level": "risk level",
+    "label": "victim label",
+    "relationship": "relationship",
+}
 
 
 class AgendaItem(Record):
@@ -208,6 +216,11 @@ class AgendaItem(Record):
     @property
     def subject_kind(self) -> str:
         return "perpetrator" if self.case_id else "victim"
+
+    @property
+    def shared_fields_display(self) -> str:
+        """What is shared, in words ("name, date of birth"); empty when only reason and time are."""
+        return ", ".join(SHARED_FIELD_WORDS.get(key, key) for key in self.shared_fields)
 
     @property
     def shareable(self) -> list[tuple[str, str]]:
