@@ -395,14 +395,14 @@ def meeting_packs(s: dict) -> dict:
 
 
 def risk_scan() -> dict:
-    from casework.flags import rules
+    from casework.flags import candidate_ids, rules
     from casework.jobs import scan_all
 
     today = timezone.localdate()
     per_rule = {}
     for rule in rules():
         started = time.perf_counter()
-        found = list(rule.candidates(today))
+        found = list(candidate_ids(rule, today))
         per_rule[rule.key] = {"ms": _ms(time.perf_counter() - started), "candidates": len(found)}
     with transaction.atomic():
         started = time.perf_counter()

@@ -58,7 +58,7 @@ def daily_risk_scan(today: str | None = None, incremental: bool = False) -> int:
     due = flags.rules_due(day, marker) if incremental else flags.rules()
     sent = 0
     for rule in due:
-        for batch in flags.batches(rule.candidates(day)):
+        for batch in flags.batches(flags.candidate_ids(rule, day)):
             raise_rule_batch.delay(rule.key, batch, day.isoformat())
             sent += 1
     flags.record_scan([rule.key for rule in due], day, marker)
