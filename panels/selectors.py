@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Case as DbCase
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from accounts import policy
@@ -220,6 +220,20 @@ def research_for(items: list[AgendaItem], viewer: Viewer) -> dict[int, list[Rese
     return grouped
 
 
+def research_counts(items: list[AgendaItem], viewer: Viewer) -> dict[int, int]:
+    """How many research returns each item has that this viewer may see (the agenda page's
+    "received" and "submitted" lines), counted by the database."""
+    research = Research.objects.filter(agenda_item__in=items)
+    if not viewer.full:
+        research = research.filter(organisation_id__in=viewer.organisation_ids)
+    return dict(
+        research.order_by()
+        .values("agenda_item_id")
+        .annotate(n=Count("id"))
+        .values_list("agenda_item_id", "n")
+    )
+
+
 def actions_for_items(items: list[AgendaItem], viewer: Viewer) -> dict[int, list[Action]]:
     actions = Action.objects.filter(agenda_item__in=items).select_related("organisation", "owner")
     if not viewer.full:
@@ -251,7 +265,8 @@ def carried_actions(meeting: Meeting, viewer: Viewer) -> list[Action]:
 def meeting_actions(
     meeting: Meeting, items: list[AgendaItem], viewer: Viewer
 ) -> tuple[dict[int, list[Action]], list[Action]]:
-    """`actions_for_items(items)` and `carried_actions(meeting)` together, in one query."""
+    """`actions_for_items(items)` and `carried_actions(meeting)` together, in one query, for the
+    agenda page (organisations loaded; owners and earlier meetings are not)."""
     item_ids = {item.pk for item in items}
     # A UNION ALL of the two lookups: an OR of them makes PostgreSQL scan every agenda item.
     wanted = (
@@ -260,9 +275,9 @@ def meeting_actions(
         .values("pk")
         .union(Action.objects.order_by().filter(_carried(meeting)).values("pk"), all=True)
     )
-    actions = Action.objects.filter(pk__in=wanted).select_related(
-        "organisation", "owner", "agenda_item__meeting"
-    )
+    # The agenda page shows each item's action count and the carried actions' agency, text and
+    # due date: owners and earlier meetings are not loaded for it.
+    actions = Action.objects.filter(pk__in=wanted).select_related("organisation")
     if not viewer.full:
         actions = actions.filter(organisation_id__in=viewer.organisation_ids)
     grouped: dict[int, list[Action]] = {}

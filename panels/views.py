@@ -102,14 +102,13 @@ def meeting_detail(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk)
     viewer = selectors.viewer_for(request.user, meeting.panel)
     items = selectors.agenda_for(meeting, viewer)
-    research = selectors.research_for(items, viewer)
+    research = selectors.research_counts(items, viewer)
     actions, carried = selectors.meeting_actions(meeting, items, viewer)
     attendance = selectors.attendance_by_agency(meeting)
     agenda = [
         {
             "view": selectors.item_view(item, full=viewer.full, perpetrator_side=viewer.perpetrator_service),
-            "research": research.get(item.pk, []),
-            "research_count": len(research.get(item.pk, [])),
+            "research_count": research.get(item.pk, 0),
             "actions": actions.get(item.pk, []),
         }
         for item in items
