@@ -169,15 +169,21 @@ def rule_run(key: str, *, today: datetime.date) -> int:
     return sum(found.raise_flags(batch, today) for batch in batches(candidate_ids(found, today)))
 
 
-def rules_due(today: datetime.date, marker: int | None) -> list[Rule]:
-    """The rules a scan on `today` must run: all of them, except those that already ran in full
-    today from the same change marker (nothing they read has changed since). One query."""
+def rules_due(today: datetime.date, *, incremental: bool) -> tuple[list[Rule], int | None]:
+    """The rules a scan on `today` runs, and the change marker it starts from.
+
+    A full scan runs every rule; an incremental one skips those that already ran in full today
+    from the same marker (nothing they read has changed since: casework.change_marker). One
+    query for the marker, one for the runs. Pass the marker to `record_scan` afterwards.
+    """
+    from casework import change_marker
     from casework.models import ScanRun
 
-    if marker is None:
-        return rules()
+    marker = change_marker.current()
+    if not incremental or marker is None:
+        return rules(), marker
     done = set(ScanRun.objects.filter(day=today, marker=marker).values_list("key", flat=True))
-    return [found for found in rules() if found.key not in done]
+    return [found for found in rules() if found.key not in done], marker
 
 
 def record_scan(keys: list[str], today: datetime.date, marker: int | None) -> None:

@@ -54,13 +54,9 @@ def get_case_for_user(user, pk, *, action: str = policy.VIEW, annotations: dict 
     )
 
 
-def overview_annotations() -> dict:
-    """What the case overview shows besides the case, read in the case's own query.
-
-    `missed_in_a_row` (as `consecutive_non_attendance`), the pending closure request
-    (`pending_closure_at`, `pending_closure_by`) and the latest risk level change
-    (`risk_change_from`, `_to`, `_at`, `_by`, `_reason`).
-    """
+def missed_in_a_row():
+    """An annotation on Case: how many of its most recent sessions in a row the person did not
+    attend or cancelled (at most 50): the sessions after the latest one that was neither."""
     missed = (Attendance.DID_NOT_ATTEND, Attendance.CANCELLED_BY_PERSON)
     attended = (
         CaseSession.objects.filter(case_id=OuterRef(OuterRef("pk")))
@@ -79,10 +75,19 @@ def overview_annotations() -> dict:
         .annotate(n=Count("id"))
         .values("n")
     )
+    return Least(Coalesce(Subquery(since_attended[:1]), 0), Value(50))
+
+
+def overview_annotations() -> dict:
+    """What the case overview shows besides the case, read in the case's own query.
+
+    `missed_in_a_row`, the pending closure request (`pending_closure_at`, `pending_closure_by`)
+    and the latest risk level change (`risk_change_from`, `_to`, `_at`, `_by`, `_reason`).
+    """
     pending = CaseClosure.objects.filter(case_id=OuterRef("pk"), decision=CaseClosure.Decision.PENDING)
     latest_change = RiskLevelChange.objects.filter(case_id=OuterRef("pk")).order_by("-changed_at", "-id")
     return {
-        "missed_in_a_row": Least(Coalesce(Subquery(since_attended[:1]), 0), Value(50)),
+        "missed_in_a_row": missed_in_a_row(),
         "pending_closure_at": Subquery(pending.values("requested_at")[:1]),
         "pending_closure_by": Subquery(pending.values("requested_by__full_name")[:1]),
         **{
@@ -345,13 +350,7 @@ def serial_repeat_status(
 
 def consecutive_non_attendance(case: Case) -> int:
     """How many of the most recent sessions in a row the person did not attend (or cancelled)."""
-    missed = (Attendance.DID_NOT_ATTEND, Attendance.CANCELLED_BY_PERSON)
-    count = 0
-    for attendance in case.sessions.order_by("-held_on", "-id").values_list("attendance", flat=True)[:50]:
-        if attendance not in missed:
-            break
-        count += 1
-    return count
+    return Case.objects.filter(pk=case.pk).annotate(n=missed_in_a_row()).values_list("n", flat=True).get()
 
 
 def may_read_sensitive_notes(user, case: Case) -> bool:

@@ -51,11 +51,8 @@ def daily_risk_scan(today: str | None = None, incremental: bool = False) -> int:
     `incremental` (the frequent re-scan) skips rules that already ran today with nothing they
     read changed since (casework.change_marker): with nothing changed it costs two tiny queries.
     """
-    from casework import change_marker
-
     day = _day(today)
-    marker = change_marker.current()
-    due = flags.rules_due(day, marker) if incremental else flags.rules()
+    due, marker = flags.rules_due(day, incremental=incremental)
     sent = 0
     for rule in due:
         for batch in flags.batches(flags.candidate_ids(rule, day)):

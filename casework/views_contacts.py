@@ -20,7 +20,7 @@ from casework.forms import (
     behaviour_ratings,
 )
 from casework.models import BehaviourType, Case, CaseClosure, CaseNote, OutcomeMeasure
-from casework.selectors import SlicePage, can, consecutive_non_attendance, may_read_sensitive_notes, notes_for
+from casework.selectors import SlicePage, can, may_read_sensitive_notes, missed_in_a_row, notes_for
 from casework.views import attempt, case_page, done, view_case
 
 
@@ -36,9 +36,9 @@ def _page_number(request) -> int:
 
 @require_GET
 def sessions(request, pk):
-    case = view_case(request, pk, purpose="sessions")
+    case = view_case(request, pk, purpose="sessions", annotations={"missed_in_a_row": missed_in_a_row()})
     page = SlicePage(case.sessions.select_related("recorded_by"), _page_number(request))
-    context = {"page": page, "missed_in_a_row": consecutive_non_attendance(case)}
+    context = {"page": page, "missed_in_a_row": case.missed_in_a_row}
     return case_page(request, case, "sessions", "casework/sessions.html", context)
 
 
