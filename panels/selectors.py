@@ -209,23 +209,29 @@ def agenda_for(meeting: Meeting, viewer: Viewer) -> list[AgendaItem]:
     return list(items.order_by("order", "slot_start", "pk"))
 
 
+def _agency_rows(rows: QuerySet, viewer: Viewer) -> QuerySet:
+    """Research or actions as the viewer may see them: every agency's for managers and chairs,
+    their own agencies' otherwise."""
+    return rows if viewer.full else rows.filter(organisation_id__in=viewer.organisation_ids)
+
+
+def _by_item(rows) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row.agenda_item_id, []).append(row)
+    return grouped
+
+
 def research_for(items: list[AgendaItem], viewer: Viewer) -> dict[int, list[Research]]:
     """Research by item: every agency's for managers, the viewer's own agency's otherwise."""
     research = Research.objects.filter(agenda_item__in=items).select_related("organisation", "submitted_by")
-    if not viewer.full:
-        research = research.filter(organisation_id__in=viewer.organisation_ids)
-    grouped: dict[int, list[Research]] = {}
-    for row in research:
-        grouped.setdefault(row.agenda_item_id, []).append(row)
-    return grouped
+    return _by_item(_agency_rows(research, viewer))
 
 
 def research_counts(items: list[AgendaItem], viewer: Viewer) -> dict[int, int]:
     """How many research returns each item has that this viewer may see (the agenda page's
     "received" and "submitted" lines), counted by the database."""
-    research = Research.objects.filter(agenda_item__in=items)
-    if not viewer.full:
-        research = research.filter(organisation_id__in=viewer.organisation_ids)
+    research = _agency_rows(Research.objects.filter(agenda_item__in=items), viewer)
     return dict(
         research.order_by()
         .values("agenda_item_id")
@@ -236,12 +242,7 @@ def research_counts(items: list[AgendaItem], viewer: Viewer) -> dict[int, int]:
 
 def actions_for_items(items: list[AgendaItem], viewer: Viewer) -> dict[int, list[Action]]:
     actions = Action.objects.filter(agenda_item__in=items).select_related("organisation", "owner")
-    if not viewer.full:
-        actions = actions.filter(organisation_id__in=viewer.organisation_ids)
-    grouped: dict[int, list[Action]] = {}
-    for action in actions:
-        grouped.setdefault(action.agenda_item_id, []).append(action)
-    return grouped
+    return _by_item(_agency_rows(actions, viewer))
 
 
 def _carried(meeting: Meeting) -> Q:
@@ -257,9 +258,7 @@ def carried_actions(meeting: Meeting, viewer: Viewer) -> list[Action]:
     actions = Action.objects.filter(_carried(meeting)).select_related(
         "organisation", "owner", "agenda_item__meeting"
     )
-    if not viewer.full:
-        actions = actions.filter(organisation_id__in=viewer.organisation_ids)
-    return list(actions.order_by("due_on", "pk"))
+    return list(_agency_rows(actions, viewer).order_by("due_on", "pk"))
 
 
 def meeting_actions(
@@ -277,34 +276,30 @@ def meeting_actions(
     )
     # The agenda page shows each item's action count and the carried actions' agency, text and
     # due date: owners and earlier meetings are not loaded for it.
-    actions = Action.objects.filter(pk__in=wanted).select_related("organisation")
-    if not viewer.full:
-        actions = actions.filter(organisation_id__in=viewer.organisation_ids)
-    grouped: dict[int, list[Action]] = {}
-    carried = []
-    for action in actions.order_by("due_on", "pk"):
-        if action.agenda_item_id in item_ids:
-            grouped.setdefault(action.agenda_item_id, []).append(action)
-        else:
-            carried.append(action)
-    return grouped, carried
+    actions = list(
+        _agency_rows(Action.objects.filter(pk__in=wanted).select_related("organisation"), viewer).order_by(
+            "due_on", "pk"
+        )
+    )
+    carried = [action for action in actions if action.agenda_item_id not in item_ids]
+    return _by_item(action for action in actions if action.agenda_item_id in item_ids), carried
+
+
+def _member_agencies(panel_id: int) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(panel_memberships__panel_id=panel_id).order_by("name")
 
 
 def member_agencies(panel: Panel) -> list[Organisation]:
-    return list(Organisation.objects.filter(panel_memberships__panel=panel).order_by("name"))
+    return list(_member_agencies(panel.pk))
 
 
 def attendance_by_agency(meeting: Meeting) -> list[tuple[Organisation, Attendance | None]]:
     """Each member agency with its recorded attendance at the meeting (None if not recorded), in one query."""
     recorded = Attendance.objects.filter(meeting_id=meeting.pk, organisation_id=OuterRef("pk"))
-    agencies = (
-        Organisation.objects.filter(panel_memberships__panel_id=meeting.panel_id)
-        .annotate(
-            attendance_id=Subquery(recorded.values("id")[:1]),
-            attendance_status=Subquery(recorded.values("status")[:1]),
-            attendance_name=Subquery(recorded.values("attendee_name")[:1]),
-        )
-        .order_by("name")
+    agencies = _member_agencies(meeting.panel_id).annotate(
+        attendance_id=Subquery(recorded.values("id")[:1]),
+        attendance_status=Subquery(recorded.values("status")[:1]),
+        attendance_name=Subquery(recorded.values("attendee_name")[:1]),
     )
     return [
         (

@@ -111,38 +111,7 @@ def named_victim_entry(**safe):
 
 
 def referral_fields(**overrides) -> dict:
-    from django.utils import timezone
+    """The referrals tests' referral, with no address for the person referred."""
+    from tests.referrals.conftest import referral_fields as referral
 
-    fields = {
-        "pathway": "police",
-        "received_on": timezone.localdate(),
-        "referrer_name": "DC Morgan Hale",
-        "referrer_organisation": "Northshire Police",
-        "referrer_role": "Detective constable",
-        "referrer_phone": "01632 960 118",
-        "referrer_email": "morgan.hale@police.example",
-        "first_name": "Daniel",
-        "last_name": "Whitfield",
-        "other_names": "",
-        "date_of_birth": datetime.date(1988, 4, 7),
-        "gender": "male",
-        "ethnicity": "",
-        "first_language": "English",
-        "interpreter_needed": False,
-        "disability": "",
-        "disability_details": "",
-        "address_line_1": "",
-        "address_line_2": "",
-        "town": "",
-        "postcode": "",
-        "police_reference": "",
-        "pnc_number": "",
-        "prison_number": "",
-        "concerns": "Controlling behaviour and a recent assault.",
-        "stated_risk_level": "high",
-        "intervention_type": "intensive",
-        "legal_basis": "public_task",
-        "consent": "given",
-        "consent_notes": "",
-    }
-    return fields | overrides
+    return referral(**({"address_line_1": "", "town": "", "postcode": ""} | overrides))
