@@ -259,17 +259,19 @@ def exception_handler(exc, context):
     """
     response = drf_exception_handler(exc, context)
     request = context.get("request")
-    if request is not None and request.method in permissions.SAFE_METHODS and connection.in_atomic_block:
+    refused = response is not None and response.status_code in REFUSALS and request is not None
+    if connection.in_atomic_block and (
+        refused or (request is not None and request.method in permissions.SAFE_METHODS)
+    ):
         # DRF has just marked the innermost transaction for rollback, taking it for the request's.
-        # A read runs without one (accounts.routing.atomic_unless_safe), so the block it marked
-        # belongs to a caller (a test's own transaction); a failed read has written nothing.
+        # A read runs without one (accounts.routing.atomic_unless_safe), so any block it marked
+        # belongs to a caller and a failed read has written nothing. A refusal comes from
+        # authentication, throttling, permissions or the policy lookup, before any write (a
+        # refusing service has already rolled back its own savepoint), so a write's transaction
+        # can commit, and with it the record of the refusal. Outside a transaction (every read in
+        # production) there is nothing to unmark: set_rollback would raise.
         transaction.set_rollback(False)
-    if response is not None and response.status_code in REFUSALS and request is not None:
-        # DRF marks the request's transaction for rollback on every handled error. A refusal comes
-        # from authentication, throttling, permissions or the policy lookup, before any write (a
-        # refusing service has already rolled back its own savepoint), so the request's
-        # transaction can commit, and with it the record of the refusal.
-        transaction.set_rollback(False)
+    if refused:
         audit.record(
             request,
             AuditEvent.Action.DENIED,

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.demo import DemoWorld, seed_people
 
-pytest_plugins = ["tests.browser_support", "tests.celery_support"]
+pytest_plugins = ["tests.browser_support", "tests.celery_support", "tests.live_support"]
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # beside one unless told it is safe, which it is here (one thread, no awaits).
@@ -20,8 +20,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 # Rows the data migrations install. A transactional test (browser tests, live server) ends with a
-# flush that removes them, so each transactional test puts them back first, the way the
-# migrations do (every installer is idempotent). Non-transactional tests see them untouched.
+# flush that removes them, and `--reuse-db` keeps a database such a test has flushed, so they are
+# put back, the way the migrations do (every installer is idempotent): once when the session's
+# database is ready, and before each transactional test. `tests/test_data_migrations.py` fails
+# when a migration's RunPython is in neither list.
 DATA_MIGRATIONS = [
     ("accounts.migrations.0004_retention_and_sar", "install_defaults"),
     ("casework.migrations.0003_assessment_instruments", "install"),
@@ -30,6 +32,26 @@ DATA_MIGRATIONS = [
     ("referrals.migrations.0002_seed_bank_holidays", "seed"),
     ("victims.migrations.0003_dash_paraphrased_instrument", "load"),
 ]
+# RunPython steps that install no rows a flush removes (schema objects, or fixes to existing rows).
+NOT_ROW_INSTALLERS = [
+    ("accounts.migrations.0002_audit_append_only", "forwards"),
+    ("accounts.migrations.0004_retention_and_sar", "forwards"),
+    ("referrals.migrations.0003_named_victim_pick_up", "assign_idva_teams"),
+]
+
+
+def install_data_migration_rows() -> None:
+    from django.apps import apps
+
+    for module, installer in DATA_MIGRATIONS:
+        getattr(import_module(module), installer)(apps, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The session's test database, with what the data migrations install whatever ran before."""
+    with django_db_blocker.unblock():
+        install_data_migration_rows()
 
 
 @pytest.fixture(autouse=True)
@@ -38,11 +60,8 @@ def _data_migration_rows(request):
     transactional = marker is not None and marker.kwargs.get("transaction", False)
     if not (transactional or "live_server" in request.fixturenames):
         return
-    from django.apps import apps
-
     request.getfixturevalue("transactional_db")
-    for module, installer in DATA_MIGRATIONS:
-        getattr(import_module(module), installer)(apps, None)
+    install_data_migration_rows()
 
 
 @pytest.fixture(autouse=True)
