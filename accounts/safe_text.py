@@ -54,9 +54,9 @@ MAP_LINK = DetailKind("a map link", "[map link removed]")
 POSTCODE_LABEL, PHONE_LABEL, EMAIL_LABEL = POSTCODE.label, PHONE.label, EMAIL.label
 
 CONTACT_DETAILS_MESSAGE = (
-    "Do not record a victim's address, postcode, school, refuge, phone number, email address or "
-    "map location here: this text is seen on the perpetrator's side. Keep a victim's location "
-    "and contact details in their IDVA record."
+    "Do not record an address, postcode, school, refuge, phone number, email address or map "
+    "location here: this text is seen on the perpetrator's side. Keep a victim's location and "
+    "contact details in their IDVA record."
 )
 
 

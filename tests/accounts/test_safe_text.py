@@ -307,9 +307,9 @@ def test_empty_values_pass():
 
 def test_the_message_says_what_was_found_and_where_the_details_belong():
     assert contact_details_message([ADDRESS]) == (
-        "Take out a street address. Do not record a victim's address, postcode, school, refuge, "
-        "phone number, email address or map location here: this text is seen on the perpetrator's "
-        "side. Keep a victim's location and contact details in their IDVA record."
+        "Take out a street address. Do not record an address, postcode, school, refuge, phone "
+        "number, email address or map location here: this text is seen on the perpetrator's side. "
+        "Keep a victim's location and contact details in their IDVA record."
     )
     assert contact_details_message([ADDRESS]).endswith(CONTACT_DETAILS_MESSAGE)
     with pytest.raises(ValidationError) as error:

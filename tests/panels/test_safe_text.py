@@ -178,9 +178,11 @@ def test_research_written_before_the_guard_is_shown_masked(client_for, published
         summary=f"{RESEARCH_LEAK} Engaging well.",
         submitted_by=published.user("idva"),
     )
-    body = client_for("coordinator", "north").get(
-        reverse("panels:item_detail", args=[published.victim_item.pk])
-    ).content.decode()
+    body = (
+        client_for("coordinator", "north")
+        .get(reverse("panels:item_detail", args=[published.victim_item.pk]))
+        .content.decode()
+    )
     assert "Engaging well." in body, "the coordinator sees the research"
     assert "Acacia" not in body and "St Mary" not in body
     assert "[address removed]" in body and "[school removed]" in body
