@@ -39,6 +39,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from accounts import audit
 from accounts.models import AuditEvent, Membership, Role, Team, User
+from accounts.safe_text import refuse_contact_details
 from casework.models import Case, FlagAudience, FlagKind, FlagRecipient, RiskFlag
 
 logger = logging.getLogger(__name__)
@@ -484,9 +485,12 @@ def flag_acknowledge(*, recipient: FlagRecipient, note: str, actor: User) -> Fla
     """Mark the actor's own copy of a flag as acknowledged, with what they did about it.
 
     Compare-and-swap: a second acknowledgement (another tab, a double click) changes nothing.
+    A flag reaches both sides (an IDVA and a case manager can hold copies of one flag), so a note
+    that could locate or contact a victim is refused (accounts.safe_text).
     """
     if recipient.user_id != actor.pk:
         raise PermissionError("Only the person a flag was sent to can acknowledge it.")
+    refuse_contact_details(note=note)
     now = timezone.now()
     changed = FlagRecipient.objects.filter(pk=recipient.pk, acknowledged_at__isnull=True).update(
         acknowledged_at=now, acknowledged_note=note

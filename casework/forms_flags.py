@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 
 from accounts.forms_govuk import GovukForm
-from accounts.safe_text import validate_no_contact_details
 from casework.flags import KIND_CHOICES, Status
 
 
@@ -40,8 +39,7 @@ class AcknowledgeForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         error_messages={"required": "Enter what you have done about this flag"},
-        validators=[validate_no_contact_details],
-    )
+    )  # flags.flag_acknowledge refuses location and contact details
 
     def clean_note(self) -> str:
         note = self.cleaned_data["note"].strip()

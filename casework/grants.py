@@ -15,6 +15,7 @@ from django.db import transaction
 
 from accounts import audit
 from accounts.models import AuditEvent, User
+from accounts.safe_text import refuse_contact_details
 from casework.models import Case, CaseUserObjectPermission
 
 VIEW = "view"
@@ -44,6 +45,7 @@ def case_access_grant(
 
     if level not in LEVELS:
         raise ValidationError({"level": "Choose what they may do"})
+    refuse_contact_details(reason=reason)  # kept in the audit trail, read outside the case
     if user.pk == actor.pk:
         raise ValidationError({"email": "You cannot give access to yourself"})
     if user.pk in (case.case_manager_id, case.supervisor_id):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import AuditEvent, Role, Team
 from accounts.records import save_versioned
+from accounts.safe_text import refuse_contact_details
 from casework.models import (
     Assessment,
     AssessmentInstrument,
@@ -141,6 +142,7 @@ def perpetrator_update(*, perpetrator: Perpetrator, actor, expected_version: int
 
 @transaction.atomic
 def perpetrator_alias_add(*, perpetrator: Perpetrator, actor, name: str, note: str = "") -> PerpetratorAlias:
+    refuse_contact_details(note=note)
     alias = PerpetratorAlias(perpetrator=perpetrator, name=name.strip(), note=note.strip())
     alias.full_clean()
     alias.save()
@@ -226,6 +228,7 @@ def case_risk_change(
     *, case: Case, actor, risk_level: str, reason: str, expected_version: int
 ) -> RiskLevelChange:
     """Set a new risk level with the reason; every change is kept in RiskLevelChange."""
+    refuse_contact_details(reason=reason)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Enter the reason the risk level is changing."})
@@ -265,6 +268,8 @@ def assessment_save(
     """Save a draft's answers, and complete it if asked. A completed assessment never changes."""
     if assessment.is_completed:
         raise ValidationError("This assessment is completed and cannot be changed. Start a new one instead.")
+    # Field names as the assessment form names them, so the page shows each message on its question.
+    refuse_contact_details(**{f"q_{key}": value for key, value in answers.items() if isinstance(value, str)})
     keys = {question["key"] for question in assessment.instrument.structure}
     assessment.answers = {key: value for key, value in answers.items() if key in keys}
     fields = ["answers"]
@@ -291,6 +296,7 @@ def assessment_save(
 def support_goal_add(
     *, case: Case, actor, need_domain: str, goal: str, status: str, review_date=None
 ) -> SupportGoal:
+    refuse_contact_details(goal=goal)
     item = SupportGoal(
         case=case,
         need_domain=need_domain,
@@ -309,6 +315,7 @@ def support_goal_add(
 def disruption_action_add(
     *, case: Case, actor, agency, lever: str, description: str, due_date=None, status: str, outcome: str = ""
 ) -> DisruptionAction:
+    refuse_contact_details(description=description, outcome=outcome)
     item = DisruptionAction(
         case=case,
         agency=agency,
@@ -325,6 +332,7 @@ def disruption_action_add(
     return item
 
 
+PLAN_FREE_TEXT = ("goal", "description", "outcome")
 PLAN_EDITABLE = {
     SupportGoal: ["need_domain", "goal", "status", "review_date"],
     DisruptionAction: ["agency", "lever", "description", "due_date", "status", "outcome"],
@@ -340,6 +348,7 @@ def plan_item_update(
     unknown = set(changes) - set(allowed)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
+    refuse_contact_details(**{name: changes[name] for name in PLAN_FREE_TEXT if name in changes})
     for name, value in changes.items():
         setattr(item, name, value)
     item.full_clean()
@@ -355,6 +364,7 @@ def plan_item_update(
 def case_session_record(
     *, case: Case, actor, kind: str, held_on, attendance: str, duration_minutes=None, notes: str = ""
 ) -> CaseSession:
+    refuse_contact_details(notes=notes)
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": "The date of the session must be today or in the past."})
     session = CaseSession(
@@ -376,6 +386,7 @@ def case_session_record(
 def case_note_add(
     *, case: Case, actor, kind: str, text: str, sensitivity: str = CaseNote.Sensitivity.NORMAL
 ) -> CaseNote:
+    refuse_contact_details(text=text)
     note = CaseNote(case=case, kind=kind, text=text.strip(), sensitivity=sensitivity, author=actor)
     note.full_clean()
     note.save()
@@ -388,6 +399,7 @@ def case_note_delete(*, note: CaseNote, actor, reason: str) -> None:
     """Soft delete: the note leaves the case file but stays in its history and the audit trail."""
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the note is being deleted."})
+    refuse_contact_details(reason=reason)
     note.soft_delete()
     audit.record(None, AuditEvent.Action.DELETE, note, user=actor, purpose=reason.strip())
 
@@ -429,6 +441,7 @@ def case_closure_request(
         raise ValidationError("Closure has already been requested for this case.")
     if not summary.strip():
         raise ValidationError({"summary": "Enter a summary of the work and why the case is closing."})
+    refuse_contact_details(summary=summary)
     closure = CaseClosure.objects.create(
         case=case, reason=reason, summary=summary.strip(), requested_by=actor
     )
@@ -448,6 +461,7 @@ def case_closure_decide(*, closure: CaseClosure, actor, approve: bool, note: str
         raise ValidationError("This closure request has already been decided.")
     if not approve and not note.strip():
         raise ValidationError({"note": "Enter why the closure is being returned."})
+    refuse_contact_details(note=note)
     case = closure.case
     closure.decision = CaseClosure.Decision.APPROVED if approve else CaseClosure.Decision.RETURNED
     closure.decided_by = actor
@@ -485,6 +499,7 @@ def case_reopen(*, case: Case, actor, reason: str) -> Case:
         raise ValidationError("Only a closed case can be reopened.")
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the case is being reopened."})
+    refuse_contact_details(reason=reason)
     closure = case.closures.filter(decision=CaseClosure.Decision.APPROVED, reopened_at__isnull=True).first()
     if closure is not None:
         closure.reopened_by = actor

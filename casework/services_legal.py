@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import AuditEvent
 from accounts.records import save_versioned
+from accounts.safe_text import refuse_contact_details
 from casework.models import (
     Case,
     CustodyEvent,
@@ -67,6 +68,7 @@ def _full_clean(obj, exclude=()) -> None:
 @transaction.atomic
 def order_create(*, actor, case: Case, protected_persons=(), **fields) -> Order:
     """Record an order for the case's perpetrator. Protected persons must be linked to them."""
+    refuse_contact_details(conditions_detail=fields.get("conditions_detail"))
     links = _check_links(case.perpetrator, protected_persons, "protected_persons")
     order = Order(case=case, perpetrator=case.perpetrator, created_by=actor, **fields)
     _full_clean(order)
@@ -80,6 +82,7 @@ def order_create(*, actor, case: Case, protected_persons=(), **fields) -> Order:
 @transaction.atomic
 def order_update(*, actor, order: Order, expected_version: int, protected_persons=None, **fields) -> Order:
     """Change an order; refused with ConcurrentEditError if someone saved it since it was loaded."""
+    refuse_contact_details(conditions_detail=fields.get("conditions_detail"))
     for name, value in fields.items():
         setattr(order, name, value)
     _full_clean(order)
@@ -95,6 +98,7 @@ def order_update(*, actor, order: Order, expected_version: int, protected_person
 def order_breach_record(
     *, actor, order: Order, occurred_on, description: str, action_taken: str = ""
 ) -> OrderBreach:
+    refuse_contact_details(description=description, action_taken=action_taken)
     if occurred_on < order.made_on:
         raise ValidationError({"occurred_on": "A breach cannot be before the order was made"})
     breach = OrderBreach(
@@ -141,6 +145,7 @@ def custody_event_record(
 ) -> CustodyEvent:
     """Record a recall, release or hearing. A release sets the actual release date; a recall
     after release puts the person back in custody (the release stays in the event history)."""
+    refuse_contact_details(reason=reason)
     if occurred_on < custody.sentence_date:
         raise ValidationError({"occurred_on": "The date must be on or after the date sentenced"})
     if kind == CustodyEvent.Kind.RELEASE and not custody.in_custody:
@@ -194,7 +199,10 @@ def incident_create(
     """Record an incident. A police reference already on file is refused (it identifies the incident).
 
     An import passes `refresh_scores=False, enqueue_flags=False` and does both once at its end.
+    A summary carrying a location or contact detail is refused: feeds mask theirs first
+    (accounts.safe_text.mask_contact_details), people are asked to take them out.
     """
+    refuse_contact_details(summary=fields.get("summary"))
     links = _check_links(perpetrator, victim_links, "victim_links")
     if case is not None and case.perpetrator_id != perpetrator.pk:
         raise ValidationError({"case": "The case must be this person's case."})
@@ -220,6 +228,7 @@ def incident_create(
 def incident_update(
     *, actor, incident: Incident, expected_version: int, victim_links=None, **fields
 ) -> Incident:
+    refuse_contact_details(summary=fields.get("summary"))
     reference = (fields.get("police_reference", incident.police_reference) or "").strip()
     fields["police_reference"] = reference
     if (
@@ -248,6 +257,7 @@ def incident_delete(*, actor, incident: Incident, reason: str) -> None:
     """Soft-delete an incident recorded in error (its police reference stays taken)."""
     if not reason.strip():
         raise ValidationError({"reason": "Enter why this incident is being removed"})
+    refuse_contact_details(reason=reason)
     incident.soft_delete()
     audit.record(None, Action.DELETE, incident, user=actor, purpose=reason)
     rfg_refresh_for_perpetrator(perpetrator=incident.perpetrator, actor=actor)

@@ -8,6 +8,7 @@ supervisors (404 otherwise); only the recipient may acknowledge it (403 otherwis
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -46,9 +47,13 @@ def flag_detail(request, pk: int):
     copy = flags.get_flag_copy_for_user(request.user, pk, acknowledge=request.method == "POST")
     form = AcknowledgeForm(request.POST or None)
     if request.method == "POST" and copy.is_open and form.is_valid():
-        flags.flag_acknowledge(recipient=copy, note=form.cleaned_data["note"], actor=request.user)
-        messages.success(request, "Flag acknowledged")
-        return redirect("casework:flags")
+        try:
+            flags.flag_acknowledge(recipient=copy, note=form.cleaned_data["note"], actor=request.user)
+        except ValidationError as error:
+            form.add_error("note", error.message_dict.get("note", error.messages))
+        else:
+            messages.success(request, "Flag acknowledged")
+            return redirect("casework:flags")
     audit.record(request, AuditEvent.Action.VIEW, copy.flag, purpose="Risk flag")
     return render(
         request,

@@ -17,7 +17,6 @@ from panels.models import (
     MaracReferral,
     Panel,
 )
-from panels.services import research_reaches_perpetrator_service
 from victims.models import Victim, VictimLink
 
 
@@ -168,11 +167,7 @@ class ResearchForm(VersionedForm):
         max_length=5000,
         help_text="Relevant facts for the panel. Do not include a victim's address or contact details.",
     )
-
-    def __init__(self, *args, panel: Panel, **kwargs):
-        super().__init__(*args, **kwargs)
-        if research_reaches_perpetrator_service(panel):
-            self.fields["summary"].validators.append(validate_no_contact_details)
+    # services.research_submit refuses location and contact details, on every panel.
 
     def clean(self):
         data = super().clean()

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts import policy
 from accounts.models import Organisation
+from accounts.safe_text import mask_contact_details
 from panels.access import is_chair, is_manager, member_organisation_ids, rep_organisation_ids
 from panels.models import (
     VICTIM_IDENTITY_KEYS,
@@ -223,9 +224,20 @@ def _by_item(rows) -> dict[int, list]:
 
 
 def research_for(items: list[AgendaItem], viewer: Viewer) -> dict[int, list[Research]]:
-    """Research by item: every agency's for managers, the viewer's own agency's otherwise."""
-    research = Research.objects.filter(agenda_item__in=items).select_related("organisation", "submitted_by")
-    return _by_item(_agency_rows(research, viewer))
+    """Research by item: every agency's for managers, the viewer's own agency's otherwise.
+
+    research_submit refuses location and contact details; research written before the guard knew
+    a kind of detail is read with it masked (these rows are for showing, never for saving).
+    """
+    research = list(
+        _agency_rows(
+            Research.objects.filter(agenda_item__in=items).select_related("organisation", "submitted_by"),
+            viewer,
+        )
+    )
+    for row in research:
+        row.summary = mask_contact_details(row.summary)[0]
+    return _by_item(research)
 
 
 def research_counts(items: list[AgendaItem], viewer: Viewer) -> dict[int, int]:

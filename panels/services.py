@@ -4,6 +4,12 @@ Access (who may call these for which panel) is checked by the views through
 panels.selectors.get_*_for_user; these functions enforce the business rules: a locked
 (approved) meeting cannot change, a subject is a case or a victim, research belongs to a
 member agency, and packs are generated after the transaction commits.
+
+Minutes, actions, nomination reasons and every agency's research are read beyond the victim's
+IDVA team: by the coordinator and chair (and the full pack), by member agencies including
+perpetrator services and probation, and research on a perpetrator's item goes into his subject
+access export. So each refuses a victim's location or contact details (accounts.safe_text), on
+every kind of panel.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import AuditEvent, Organisation
 from accounts.records import save_versioned
-from accounts.safe_text import validate_no_contact_details
+from accounts.safe_text import refuse_contact_details
 from casework.models import Case, Perpetrator, RiskLevel
 from panels.models import (
     SHAREABLE_KEYS,
@@ -41,32 +47,6 @@ from victims.models import Victim, VictimLink
 def _ensure_open(meeting: Meeting) -> None:
     if meeting.minutes_locked:
         raise ValidationError("The minutes of this meeting are approved and locked; nothing can be changed.")
-
-
-def _check_safe_text(**fields: str) -> None:
-    """Refuse free text carrying a postcode, phone number or email (accounts.safe_text).
-
-    Minutes, actions and research on perpetrator-side panels reach the perpetrator service,
-    so a victim's location or contact details must never be typed into them.
-    """
-    errors = {}
-    for name, value in fields.items():
-        try:
-            validate_no_contact_details(value or "")
-        except ValidationError as exc:
-            errors[name] = exc.messages
-    if errors:
-        raise ValidationError(errors)
-
-
-def research_reaches_perpetrator_service(panel: Panel) -> bool:
-    """Research on MATAC and perpetrator panels, or on any panel a perpetrator service sits on."""
-    return (
-        panel.kind != Panel.Kind.MARAC
-        or PanelMembership.objects.filter(
-            panel=panel, organisation__kind=Organisation.Kind.PERPETRATOR_SERVICE
-        ).exists()
-    )
 
 
 @transaction.atomic
@@ -271,8 +251,7 @@ def research_submit(
         raise ValidationError("Only member agencies of this panel can submit research.")
     if holds_information and not summary.strip():
         raise ValidationError({"summary": "Enter what your agency holds on this case"})
-    if research_reaches_perpetrator_service(item.meeting.panel):
-        _check_safe_text(summary=summary)
+    refuse_contact_details(summary=summary)
     existing = Research.objects.filter(agenda_item=item, organisation=organisation).first()
     if existing is None:
         research = Research.objects.create(
@@ -356,7 +335,7 @@ def minutes_record(
 ) -> AgendaItem:
     """Record the item's discussion, agreed risk level and decisions (draft until the chair approves)."""
     _ensure_open(item.meeting)
-    _check_safe_text(discussion_summary=discussion_summary, decisions=decisions)
+    refuse_contact_details(discussion_summary=discussion_summary, decisions=decisions)
     item.discussion_summary = discussion_summary.strip()
     item.agreed_risk_level = agreed_risk_level
     item.decisions = decisions.strip()
@@ -386,7 +365,7 @@ def action_add(
 ) -> Action:
     """Agree an action for a member agency (and optionally a named person in it)."""
     _ensure_open(item.meeting)
-    _check_safe_text(description=description)
+    refuse_contact_details(description=description)
     if not PanelMembership.objects.filter(panel_id=item.meeting.panel_id, organisation=organisation).exists():
         raise ValidationError({"organisation": "Actions can only be given to member agencies of this panel"})
     if (
@@ -412,7 +391,7 @@ def action_update(*, action: Action, status: str, update_note: str, expected_ver
         raise ValidationError({"status": "Choose the action's status"})
     if status in (Action.Status.NOT_POSSIBLE, Action.Status.NOT_ACTIONED) and not update_note.strip():
         raise ValidationError({"update_note": "Explain why the action was not completed"})
-    _check_safe_text(update_note=update_note)
+    refuse_contact_details(update_note=update_note)
     action.status = status
     action.update_note = update_note.strip()
     action.closed_on = None if status == Action.Status.OPEN else (action.closed_on or timezone.localdate())
@@ -563,7 +542,7 @@ def partner_nomination_submit(
         raise ValidationError({"reason": "Say why your agency nominates this person"})
     if date_of_birth is not None and date_of_birth > timezone.localdate():
         raise ValidationError({"date_of_birth": "The date of birth must be in the past"})
-    _check_safe_text(reason=reason)
+    refuse_contact_details(reason=reason)
     nomination = PartnerNomination.objects.create(
         panel=panel,
         organisation=organisation,
@@ -622,7 +601,7 @@ def partner_nomination_decline(
     _ensure_pending(nomination)
     if not reason.strip():
         raise ValidationError({"decision_reason": "Give the reason for declining the nomination"})
-    _check_safe_text(decision_reason=reason)
+    refuse_contact_details(decision_reason=reason)
     nomination.status = PartnerNomination.Status.DECLINED
     nomination.perpetrator = perpetrator
     nomination.decided_by = actor

@@ -291,7 +291,7 @@ def research_edit(request, pk):
         initial.update(
             holds_information="yes" if existing.holds_information else "no", summary=existing.summary
         )
-    form = ResearchForm(request.POST or None, initial=initial, panel=item.meeting.panel)
+    form = ResearchForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         version = form.cleaned_data["version"]
         try:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import AuditEvent, Role, Team
 from accounts.records import save_versioned
+from accounts.safe_text import refuse_contact_details
 from casework import services as casework_services
 from casework.models import Case, Gender, Perpetrator, PerpetratorIdentifier
 from referrals import selectors
@@ -156,6 +157,9 @@ def referral_save(
     """
     if team.kind != Team.Kind.CASE_MANAGEMENT:
         raise ValidationError({"team": "Referrals go to a perpetrator case-management team."})
+    # Read by the perpetrator's case manager: a victim's details go in the restricted named-victim
+    # section (`victims`), never in these.
+    refuse_contact_details(concerns=fields.get("concerns"), consent_notes=fields.get("consent_notes"))
     creating = referral is None
     if creating:
         referral = Referral(created_by=actor)

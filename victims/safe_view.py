@@ -2,8 +2,9 @@
 
 `SafeVictimView` has no field that could locate or contact a victim, and is built without
 ever loading a restricted row: a label ("Ex-partner, victim 2"), relationship and dates,
-current risk level, whether an IDVA is engaged, and the notes the IDVA chose to share.
-Names are left out too: the case manager works with the label.
+current risk level, whether an IDVA is engaged, and the notes the IDVA chose to share (with
+any location or contact detail masked, accounts.safe_text). Names are left out too: the case
+manager works with the label.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Prefetch, Subquery
 
 from accounts import policy
+from accounts.safe_text import mask_contact_details
 from casework.models import Case, RiskLevel
 from victims.models import DashAssessment, NewPartnerNotice, SharedNote, VictimLink
 
@@ -92,7 +94,11 @@ def safe_victim_links(*, case: Case, user) -> list[SafeVictimView]:
                 risk_level=dash.level if dash else None,
                 idva_engaged=link.victim.idva_engaged,
                 shared_notes=tuple(
-                    SafeSharedNote(note.text, note.shared_at, note.shared_by.full_name)
+                    # shared_note_add refuses location and contact details; a note written before
+                    # the guard knew a kind of detail is shown with it masked.
+                    SafeSharedNote(
+                        mask_contact_details(note.text)[0], note.shared_at, note.shared_by.full_name
+                    )
                     for note in link.shared_notes.all()
                 ),
             )

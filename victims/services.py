@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import AuditEvent, Role, Team
 from accounts.records import save_versioned
+from accounts.safe_text import refuse_contact_details
 from casework.models import Case, Perpetrator
 from casework.tasks import enqueue_flags_after_new_partner
 from victims import rules
@@ -275,6 +276,7 @@ def dash_complete(
 @transaction.atomic
 def shared_note_add(*, actor, victim: Victim, link: VictimLink, text: str) -> SharedNote:
     """Share a note with the case manager of `link`'s perpetrator (the IDVA's explicit choice)."""
+    refuse_contact_details(text=text)  # read on the perpetrator's side (accounts.safe_text)
     if link.victim_id != victim.pk:
         raise ValidationError({"link": "Choose one of this victim's own links."})
     note = SharedNote.objects.create(victim=victim, link=link, text=text, shared_by=actor)
@@ -340,7 +342,12 @@ def idva_team_for(area) -> Team | None:
 
 @transaction.atomic
 def new_partner_notice_create(*, actor, case: Case, what_is_known: str) -> NewPartnerNotice:
-    """The case manager records that the perpetrator has a new partner; the area's IDVA team picks it up."""
+    """The case manager records that the perpetrator has a new partner; the area's IDVA team picks it up.
+
+    The notice is kept on the perpetrator's case, so where the new partner lives or how to reach
+    her is refused (accounts.safe_text): the IDVA team finds and contacts her safely.
+    """
+    refuse_contact_details(what_is_known=what_is_known)
     team = idva_team_for(case.team.area)
     if team is None:
         raise ValidationError(

@@ -36,7 +36,11 @@ def new_partner(request, case_pk):
                 actor=request.user, case=case, what_is_known=form.cleaned_data["what_is_known"]
             )
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            if hasattr(error, "error_dict"):
+                for field, messages_ in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+            else:
+                form.add_error(None, error.messages)
         else:
             messages.success(request, "Recorded. The IDVA team has been given this to pick up.")
             return redirect("victims:case_linked_victims", case.pk)

@@ -1,9 +1,10 @@
-"""Perpetrator-side free text refuses a victim's address, phone number or email; machine feeds mask them.
+"""Perpetrator-side free text refuses a victim's location or contact details; machine feeds mask them.
 
 Forms are posted through the real pages as the north case manager (or supervisor where only they
-may act): each refusal shows the GOV.UK error with the one message and saves nothing. The API
-answers 400 naming the field. The police CSV import and the incident feed store masked text and
-count (never record) what they removed.
+may act): each refusal shows the GOV.UK error with the message naming what was found and saves
+nothing. The API answers 400 naming the field. The police CSV import and the incident feed store
+masked text and count (never record) what they removed. Each service refuses on its own too
+(tests/casework/test_safe_text_services.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from rest_framework.test import APIClient
 
 from accounts.models import AuditEvent, Organisation
 from accounts.models_api import Scope
-from accounts.safe_text import CONTACT_DETAILS_MESSAGE
+from accounts.safe_text import ADDRESS as STREET_ADDRESS
+from accounts.safe_text import (
+    CONTACT_DETAILS_MESSAGE,
+    EMAIL,
+    PHONE,
+    POSTCODE,
+    contact_details_message,
+)
 from casework import services, services_legal
 from casework.models import (
     Assessment,
@@ -44,8 +52,10 @@ from tests.conftest import sign_in
 pytestmark = pytest.mark.django_db
 
 ADDRESS = "She has moved to 4 Elm Row, LS6 2AB"
-PHONE = "Her new number is 07700 900982"
-EMAIL = "Contact her on leah.m@example.org"
+PHONE_TEXT = "Her new number is 07700 900982"
+EMAIL_TEXT = "Contact her on leah.m@example.org"
+STREET = "She is staying at 14 Acacia Avenue"
+SCHOOL_TEXT = "Her son has started at St Mary's Primary School"
 
 
 def url(name, case, *args):
@@ -82,7 +92,15 @@ def test_incident_summary_with_contact_details_is_refused(manager, case):
         "offence": "common_assault",
         "is_domestic_abuse": "yes",
     }
-    for text in (ADDRESS, PHONE, EMAIL, "Seen near LS6 2 yesterday", "+44 113 496 0000"):
+    for text in (
+        ADDRESS,
+        PHONE_TEXT,
+        EMAIL_TEXT,
+        STREET,
+        SCHOOL_TEXT,
+        "Seen near LS6 2 yesterday",
+        "+44 113 496 0000",
+    ):
         assert_refused(manager.post(url("incident_add", case), {**data, "summary": text}))
     assert not Incident.all_objects.exists()
 
@@ -117,7 +135,7 @@ def test_order_breach_description_is_refused(manager, case, world):
     order = services_legal.order_create(
         actor=world.user("casemanager", "north"), case=case, kind="dvpo", made_on=days_ago(5)
     )
-    data = {**date_fields("occurred_on", days_ago(1)), "description": PHONE, "action_taken": "Arrested"}
+    data = {**date_fields("occurred_on", days_ago(1)), "description": PHONE_TEXT, "action_taken": "Arrested"}
     assert_refused(manager.post(url("breach_add", case, order.pk), data))
     assert not OrderBreach.objects.exists()
 
@@ -126,7 +144,9 @@ def test_disruption_action_description_and_outcome_are_refused(manager, case):
     police = Organisation.objects.get(name="Northshire Police")
     data = {"lever": "welfare_check", "agency": police.pk, "description": ADDRESS, "status": "planned"}
     assert_refused(manager.post(url("action_add", case), data))
-    assert_refused(manager.post(url("action_add", case), {**data, "description": "Visit", "outcome": EMAIL}))
+    assert_refused(
+        manager.post(url("action_add", case), {**data, "description": "Visit", "outcome": EMAIL_TEXT})
+    )
     assert not DisruptionAction.objects.exists()
 
 
@@ -141,14 +161,14 @@ def test_session_notes_are_refused(manager, case):
         "kind": "one_to_one",
         **date_fields("held_on", days_ago(1)),
         "attendance": "attended",
-        "notes": PHONE,
+        "notes": PHONE_TEXT,
     }
     assert_refused(manager.post(url("session_add", case), data))
     assert not CaseSession.objects.exists()
 
 
 def test_case_note_is_refused(manager, case):
-    data = {"kind": "contact", "sensitivity": "standard", "text": EMAIL}
+    data = {"kind": "contact", "sensitivity": "standard", "text": EMAIL_TEXT}
     assert_refused(manager.post(url("note_add", case), data))
     assert not CaseNote.all_objects.exists()
 
@@ -162,7 +182,7 @@ def test_risk_change_reason_is_refused(manager, case):
 def test_closure_summary_is_refused(manager, case):
     data = {
         "reason": "completed",
-        "summary": f"Work done. {PHONE}",
+        "summary": f"Work done. {PHONE_TEXT}",
         "behaviour_physical": "0",
         "behaviour_sexual": "0",
         "behaviour_harassment_stalking": "0",
@@ -201,7 +221,9 @@ def test_flag_acknowledgement_note_is_refused(manager, world):
     )
     jobs.scan_all(today=TODAY)
     copy = FlagRecipient.objects.get(user=world.user("casemanager", "north"), flag__kind=FlagKind.RELEASE)
-    response = manager.post(reverse("casework:flag_detail", args=[copy.pk]), {"note": f"Told her. {PHONE}"})
+    response = manager.post(
+        reverse("casework:flag_detail", args=[copy.pk]), {"note": f"Told her. {PHONE_TEXT}"}
+    )
     assert_refused(response)
     copy.refresh_from_db()
     assert copy.acknowledged_at is None
@@ -242,10 +264,12 @@ def test_api_refuses_a_disruption_outcome_with_a_phone_number(api, case, world):
         status="planned",
     )
     response = api.patch(
-        f"/api/disruption-actions/{action.pk}/", {"version": action.version, "outcome": PHONE}, format="json"
+        f"/api/disruption-actions/{action.pk}/",
+        {"version": action.version, "outcome": PHONE_TEXT},
+        format="json",
     )
     assert response.status_code == 400
-    assert response.json()["outcome"] == [CONTACT_DETAILS_MESSAGE]
+    assert response.json()["outcome"] == [contact_details_message([PHONE])]
     action.refresh_from_db()
     assert action.outcome == "" and action.version == 1
 
@@ -258,7 +282,7 @@ def test_api_refuses_order_conditions_detail_with_a_postcode(api, case, world):
         f"/api/orders/{order.pk}/", {"version": order.version, "conditions_detail": ADDRESS}, format="json"
     )
     assert response.status_code == 400
-    assert response.json()["conditions_detail"] == [CONTACT_DETAILS_MESSAGE]
+    assert response.json()["conditions_detail"] == [contact_details_message([STREET_ADDRESS, POSTCODE])]
     order.refresh_from_db()
     assert order.conditions_detail == ""
 
@@ -269,18 +293,22 @@ def test_api_refuses_referral_concerns_with_an_email(world):
     client = APIClient()
     _, raw = make_token(world.user("police", "north"), scopes=[Scope.REFERRALS_WRITE])
     client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
-    response = client.post("/api/referrals/", referral(world, concerns=EMAIL), format="json")
+    response = client.post("/api/referrals/", referral(world, concerns=EMAIL_TEXT), format="json")
     assert response.status_code == 400
-    assert response.json()["concerns"] == [CONTACT_DETAILS_MESSAGE]
+    assert response.json()["concerns"] == [contact_details_message([EMAIL])]
     assert not Referral.objects.exists()
 
 
 # --- Machine feeds: masked, counted ---------------------------------------------------------------
 
-FEED_SUMMARY = "Victim now at LS6 2AB, mobile 07700 900982, email leah.m@example.org. Ref NP/2026/001234."
+# As the issue found it: a house number and street, and a child's primary school, beside the rest.
+FEED_SUMMARY = (
+    "Victim now at 14 Acacia Avenue LS6 2AB, mobile 07700 900982, email leah.m@example.org; "
+    "child attends St Mary's Primary School. PC 1234 attended. Ref NP/2026/001234."
+)
 MASKED = (
-    "Victim now at [postcode removed], mobile [phone number removed], email [email removed]. "
-    "Ref NP/2026/001234."
+    "Victim now at [address removed] [postcode removed], mobile [phone number removed], email "
+    "[email removed]; child attends [school removed]. PC 1234 attended. Ref NP/2026/001234."
 )
 
 
@@ -297,8 +325,8 @@ def test_csv_import_stores_masked_summaries_and_audits_the_count(manager, case):
     assert Incident.objects.get(police_reference="NS/500").summary == MASKED
     assert Incident.objects.get(police_reference="NS/501").summary == "Officers attended at 21:30"
     event = AuditEvent.objects.get(object_type="casework.incidentimport")
-    assert "3 contact detail(s) removed from summaries" in event.purpose
-    assert "07700" not in event.purpose and "LS6" not in event.purpose
+    assert "5 contact detail(s) removed from summaries" in event.purpose
+    assert "07700" not in event.purpose and "LS6" not in event.purpose and "Acacia" not in event.purpose
 
 
 def test_incident_feed_stores_masked_summaries(world, case):
@@ -318,4 +346,4 @@ def test_incident_feed_stores_masked_summaries(world, case):
     assert response.status_code == 201, response.json()
     assert Incident.objects.get(pk=response.json()["incident_ids"][0]).summary == MASKED
     event = AuditEvent.objects.get(object_type="casework.incidentimport")
-    assert "3 contact detail(s) removed" in event.purpose
+    assert "5 contact detail(s) removed" in event.purpose

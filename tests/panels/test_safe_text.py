@@ -1,20 +1,29 @@
-"""Minutes, actions and perpetrator-side research refuse a postcode, phone number or email
-(accounts.safe_text): pages show the GOV.UK error and change nothing; the API answers 400."""
+"""Minutes, actions and every agency's research refuse a victim's location or contact details
+(accounts.safe_text), on every kind of panel: pages show the GOV.UK error naming what was found and
+change nothing; the API answers 400. Research written before the guard is shown masked."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
-from accounts.safe_text import CONTACT_DETAILS_MESSAGE
+from accounts.safe_text import ADDRESS, CONTACT_DETAILS_MESSAGE, SCHOOL, contact_details_message
 from panels import services
 from panels.models import Action, AgendaItem, Research
 from tests.panels.conftest import at
 
 pytestmark = pytest.mark.django_db
 
-LEAKS = ["She is now at 12 Rose Street, LS6 2AB", "Ring her on 07700 900123", "Email her: zq@example.com"]
-MESSAGE_START = CONTACT_DETAILS_MESSAGE[:40]
+LEAKS = [
+    "She is now at 12 Rose Street, LS6 2AB",
+    "Ring her on 07700 900123",
+    "Email her: zq@example.com",
+    "She is staying at 14 Acacia Avenue",
+    "Her son attends St Mary's Primary School",
+    "She has moved into a refuge",
+]
+MESSAGE_START = escape(CONTACT_DETAILS_MESSAGE)
 
 
 @pytest.mark.parametrize("leak", LEAKS)
@@ -129,26 +138,51 @@ def test_research_on_a_perpetrator_panel_refuses_contact_details(client_for, pw)
     assert not Research.objects.exists()
 
 
-def test_marac_research_without_a_perpetrator_service_is_not_checked(published):
-    """MARAC research stays between the agency and the chair unless a perpetrator service sits on it."""
-    research = services.research_submit(
-        item=published.victim_item,
-        organisation=published.org("police"),
-        holds_information=True,
-        summary="Last known at LS6 2AB (police record).",
-        actor=published.user("police"),
-    )
-    assert research.pk
-    from panels.models import PanelMembership
+RESEARCH_LEAK = "Victim moved to 14 Acacia Avenue; the children attend St Mary's Primary School."
 
-    PanelMembership.objects.create(
-        panel=published.panel, organisation=published.world.team("case_management", "north").organisation
+
+def test_marac_research_is_checked_without_a_perpetrator_service_too(client_for, published):
+    """Every agency's research is read by the coordinator and chair and printed in the full pack."""
+    response = client_for("police", "north").post(
+        reverse("panels:research_edit", args=[published.victim_item.pk]),
+        {"version": 0, "holds_information": "yes", "summary": RESEARCH_LEAK},
     )
-    with pytest.raises(ValidationError):
+    assert response.status_code == 200
+    assert escape(contact_details_message([ADDRESS, SCHOOL])) in response.content.decode()
+    assert not Research.objects.exists()
+    # The IDVA service's research on its own victim's item is refused the same way.
+    with pytest.raises(ValidationError) as error:
         services.research_submit(
             item=published.victim_item,
-            organisation=published.org("police"),
+            organisation=published.org("idva"),
             holds_information=True,
-            summary="Last known at LS6 2AB (police record).",
-            actor=published.user("police"),
+            summary=RESEARCH_LEAK,
+            actor=published.user("idva"),
         )
+    assert error.value.message_dict == {"summary": [contact_details_message([ADDRESS, SCHOOL])]}
+    assert not Research.objects.exists()
+    services.research_submit(
+        item=published.victim_item,
+        organisation=published.org("idva"),
+        holds_information=True,
+        summary="Engaging with the IDVA; DASH score 16 on 02/03/2026; two call-outs in 12 weeks.",
+        actor=published.user("idva"),
+    )
+
+
+def test_research_written_before_the_guard_is_shown_masked(client_for, published):
+    Research.objects.create(
+        agenda_item=published.victim_item,
+        organisation=published.org("idva"),
+        holds_information=True,
+        summary=f"{RESEARCH_LEAK} Engaging well.",
+        submitted_by=published.user("idva"),
+    )
+    body = (
+        client_for("coordinator", "north")
+        .get(reverse("panels:item_detail", args=[published.victim_item.pk]))
+        .content.decode()
+    )
+    assert "Engaging well." in body, "the coordinator sees the research"
+    assert "Acacia" not in body and "St Mary" not in body
+    assert "[address removed]" in body and "[school removed]" in body

@@ -1,5 +1,6 @@
 """Browser journey (issue 5): an IDVA records a new victim, links them to the perpetrator of a case,
-completes a DASH and a safety plan, and shares a note with the case manager. The case manager then
+completes a DASH and a safety plan, and shares a note with the case manager (a first try naming
+her new street is refused, with the reason, on the note). The case manager then
 sees the note and the safe label on the case page, and nothing that names or locates the victim.
 
 axe-core runs on every page visited (tests/browser_support.py).
@@ -88,6 +89,13 @@ def test_idva_records_a_victim_and_the_case_manager_sees_only_the_safe_view(ui, 
     _follow(ui, "Consent and sharing")
     _follow(ui, "Share a note with the case manager")
     page.get_by_label(f"{case_north.perpetrator} (Ex-partner)").check()
+    # Where she now lives is refused, with the reason, on the note itself (axe runs on the error page).
+    page.get_by_label("Note to share").fill(f"She has moved to {STREET}; please raise this in sessions.")
+    page.get_by_label("I have checked this note holds nothing").check()
+    ui.submit("Save")
+    assert "There is a problem" in page.content()
+    assert "Take out a street address" in page.locator(".govuk-error-message").inner_text()
+    assert not SharedNote.objects.exists()
     page.get_by_label("Note to share").fill(NOTE)
     page.get_by_label("I have checked this note holds nothing").check()
     ui.submit("Save")

@@ -6,6 +6,12 @@ like tests/accounts/test_route_registry.py, so URLs other engineers add later ar
 automatically), with the case, victim, perpetrator and related ids substituted, plus the
 Django admin. The marker must appear zero times in any response, email or log line. The
 victim's own IDVA must see it, so the test can fail.
+
+Text that crosses sides carries the marker too, inside a street address and a school name: a note
+the IDVA shared and an agency's MARAC research, both seeded directly as they would have been
+written before the text guard knew those kinds of detail. The guard refuses such text now
+(`test_text_carrying_an_address_or_school_cannot_cross_sides`); what is already there is shown
+masked, so the sweep passes only if every page that shows it masks it.
 """
 
 from __future__ import annotations
@@ -18,10 +24,13 @@ import re
 import pytest
 from django.contrib import admin
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
-from django.urls import get_resolver
+from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLPattern, URLResolver
+from django.utils.html import escape
 
+from accounts.safe_text import ADDRESS, SCHOOL, contact_details_message
 from tests.conftest import sign_in
 from victims import services
 from victims.models import (
@@ -30,6 +39,7 @@ from victims.models import (
     EncompassNotification,
     SafetyNote,
     SafetyPlan,
+    SharedNote,
     Victim,
     VictimAddress,
     VictimContact,
@@ -39,6 +49,8 @@ from victims.models import (
 # Ten characters, so it fits even the postcode field; compared case-insensitively.
 MARKER = "CANARY7f3a"
 SHARED_OK = "SHAREDNOTE-OK-5521"
+# Crossing text as it was written before the guard knew street addresses and schools.
+CROSSING = f"Now at 14 {MARKER} Avenue; her son attends {MARKER} Primary School."
 
 NON_IDVA_PERSONAS = [
     ("casemanager", "north"),
@@ -176,6 +188,8 @@ def canary(world, case_north, make_victim):
     notice = services.new_partner_notice_create(
         actor=world.user("casemanager", "north"), case=case_north, what_is_known="New partner mentioned"
     )
+    SharedNote.objects.create(victim=victim, link=link, text=f"{CROSSING} {SHARED_OK}", shared_by=idva)
+    item = _marac_research(world, victim, text=f"{CROSSING} Research returned.")
     for model in (VictimAddress, VictimContact, VictimSafeContact, SafetyPlan, SafetyNote, Child):
         assert model.objects.filter(victim=victim).exists(), f"the canary has no {model.__name__}"
     return {
@@ -186,7 +200,47 @@ def canary(world, case_north, make_victim):
         "dash": dash,
         "notice": notice,
         "encompass": EncompassNotification.objects.get(child=child),
+        "item": item,
+        # Panel pages are keyed by their own ids, which the walk cannot guess.
+        "extra_urls": [
+            reverse("panels:item_detail", args=[item.pk]),
+            reverse("panels:meeting_detail", args=[item.meeting_id]),
+        ],
     }
+
+
+def _marac_research(world, victim, *, text: str):
+    """The victim on a published MARAC agenda, with the IDVA service's research seeded directly."""
+    from django.utils import timezone
+
+    from panels import services as panel_services
+    from panels.models import Panel, PanelMembership, Research
+
+    panel = Panel.objects.create(
+        name="Canary MARAC",
+        kind=Panel.Kind.MARAC,
+        area=world.areas["north"],
+        coordinator_team=world.team("marac", "north"),
+        chair=world.user("chair", "north"),
+    )
+    for key in ("idva", "police", "probation"):
+        seat = PanelMembership.objects.create(panel=panel, organisation=world.team(key, "north").organisation)
+        if key != "idva":
+            seat.representatives.add(world.user(key, "north"))
+    coordinator = world.user("coordinator", "north")
+    meeting = panel_services.meeting_schedule(
+        panel=panel, scheduled_for=timezone.now() + datetime.timedelta(days=7), actor=coordinator
+    )
+    item = panel_services.agenda_item_add(meeting=meeting, victim=victim, reason="new", actor=coordinator)
+    panel_services.agenda_publish(meeting=meeting, actor=coordinator)
+    Research.objects.create(
+        agenda_item=item,
+        organisation=world.team("idva", "north").organisation,
+        holds_information=True,
+        summary=text,
+        submitted_by=world.user("idva", "north"),
+    )
+    return item
 
 
 def _ids(canary) -> dict[str, int]:
@@ -222,6 +276,7 @@ def _sweep(world, canary) -> list[str]:
     ids = _ids(canary)
     every_id = sorted({ids["victim"], ids["case"], ids["perpetrator"]})
     urls = [url for pattern in walk(get_resolver()) for url in concrete_urls(pattern, ids, every_id)]
+    urls += canary["extra_urls"]
     assert f"/victims/{canary['victim'].pk}/contact/" in urls, "the resolver walk missed the victim's pages"
     # Search boxes: look the victim up by name (searching for the marker itself would only echo it back).
     urls += [f"{url}?q=Canary" for url in urls if url.endswith("/") and not re.search(r"/\d+/", url)]
@@ -279,6 +334,10 @@ def test_victim_restricted_data_reaches_no_one_outside_the_idva_team(world, cana
     # The case manager gets the safe view, with the note the IDVA chose to share.
     safe = _client(world, "casemanager", "north").get(f"/victims/cases/{canary['case'].pk}/").content.decode()
     assert SHARED_OK in safe and canary["link"].safe_label in safe and "Canary Victim" not in safe
+    # The old crossing note and research are shown, with the details taken out.
+    assert "Now at [address removed]; her son attends [school removed]." in safe
+    item_page = _client(world, "coordinator", "north").get(canary["extra_urls"][0]).content.decode()
+    assert "Research returned." in item_page and "[address removed]" in item_page
 
     leaks = _sweep(world, canary) + _admin_sweep(world)
     assert leaks == [], "Victim-restricted data leaked:\n" + "\n".join(leaks)
@@ -286,6 +345,38 @@ def test_victim_restricted_data_reaches_no_one_outside_the_idva_team(world, cana
         "leaked into an email"
     )
     assert MARKER.lower() not in caplog.text.lower(), "victim-restricted data written to the logs"
+
+
+@pytest.mark.django_db
+def test_text_carrying_an_address_or_school_cannot_cross_sides(world, case_north, make_victim, client_for):
+    """A shared note or MARAC research carrying the canary in an address or a school is refused,
+    through the service and the page, so nothing new needs masking."""
+    from panels import services as panel_services
+    from panels.models import Research
+
+    victim = make_victim(perpetrator=case_north.perpetrator, first_name="Canary", last_name="Victim")
+    link = victim.links.get()
+    idva = world.user("idva", "north")
+    message = contact_details_message([ADDRESS, SCHOOL])
+    with pytest.raises(ValidationError) as error:
+        services.shared_note_add(actor=idva, victim=victim, link=link, text=CROSSING)
+    assert error.value.message_dict == {"text": [message]}
+    page = client_for("idva", "north").post(
+        f"/victims/{victim.pk}/sharing/notes/new/", {"link": link.pk, "text": CROSSING, "confirm": "on"}
+    )
+    assert page.status_code == 200 and escape(message) in page.content.decode()
+    item = _marac_research(world, victim, text="placeholder")
+    Research.objects.all().delete()
+    with pytest.raises(ValidationError) as error:
+        panel_services.research_submit(
+            item=item,
+            organisation=world.team("idva", "north").organisation,
+            holds_information=True,
+            summary=CROSSING,
+            actor=idva,
+        )
+    assert error.value.message_dict == {"summary": [message]}
+    assert not SharedNote.objects.exists() and not Research.objects.exists()
 
 
 def test_no_victim_model_is_registered_in_django_admin():
