@@ -142,6 +142,8 @@ class UserAdmin(DjangoUserAdmin):
             for name in flags:
                 setattr(obj, name, getattr(stored, name))
         super().save_model(request, obj, form, change)
+        if not change:
+            audit.record(request, AuditEvent.Action.CREATE, obj, purpose=f"Account created: {obj.email}")
         if flags:
             memberships.user_flags_change(user=obj, actor=request.user, **flags)
 

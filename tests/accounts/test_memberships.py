@@ -287,3 +287,21 @@ def test_live_admin_cannot_give_itself_a_membership(live, world, admin):
     assert response.status_code == 200
     assert "You cannot add, change or end your own memberships" in response.text
     assert not Membership.objects.filter(user=admin).exists()
+
+
+def test_creating_an_account_in_admin_is_audited(client_for, admin):
+    response = client_for("admin").post(
+        "/admin/accounts/user/add/",
+        {
+            "email": " New.Starter@Demo.Tideline.Test",
+            "full_name": "New Starter",
+            "password1": "a-long-enough-passphrase-2026",
+            "password2": "a-long-enough-passphrase-2026",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="new.starter@demo.tideline.test")
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CREATE, object_type="accounts.user")
+    assert (event.user, event.object_id) == (admin, str(user.pk))
