@@ -7,6 +7,9 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts and access"
 
+    def ready(self) -> None:
+        from accounts import checks  # noqa: F401 (registers the system checks)
+
 
 class TidelineAdminConfig(admin_apps.AdminConfig):
     """Django admin, using Tideline's sign-in and second factor."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
+from accounts.client_address import client_ip
 from accounts.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    # The same address the sign-in lockout counts (AXES_CLIENT_IP_CALLABLE).
+    return client_ip(request)
 
 
 def _describe(obj: models.Model | None, object_type: str, object_id: str | int) -> tuple[str, str]:

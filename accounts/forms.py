@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from accounts.forms_govuk import GovukFormMixin
+from accounts.models import normalise_email
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
@@ -26,7 +27,7 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
 
     def clean_username(self) -> str:
-        return self.cleaned_data["username"].strip().lower()
+        return normalise_email(self.cleaned_data["username"])
 
 
 class TokenForm(GovukFormMixin, forms.Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 
@@ -90,13 +91,23 @@ class Team(models.Model):
         return self.name
 
 
+def normalise_email(value: str | None) -> str:
+    """An email as Tideline stores and looks it up: surrounding spaces removed, lower case.
+
+    Every path that stores or finds a user by email goes through this (the user manager, the
+    model's save, sign-in, admin forms, the sign-in lockout), so letter case and stray spaces
+    never make two accounts, or two lockout counts, out of one address.
+    """
+    return (value or "").strip().lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
-        if not email:
+        if not normalise_email(email):
             raise ValueError("An email address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -105,6 +116,9 @@ class UserManager(BaseUserManager["User"]):
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self.create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(**{self.model.USERNAME_FIELD: normalise_email(username)})
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -127,9 +141,26 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["full_name"]
+        constraints = [
+            # Stored normalised (normalise_email), so the unique constraint on email is also
+            # case-insensitive and every lookup can match exactly.
+            models.CheckConstraint(
+                condition=Q(email=Lower(Trim("email"))),
+                name="user_email_normalised",
+                violation_error_message="Enter the email address in lower case without spaces.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalise_email(self.email)
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import audit, mfa
 from accounts.forms import SignInForm, TokenForm
 from accounts.middleware import SIGNED_IN_AT
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, normalise_email
 from accounts.navigation import reachable_areas
 
 
@@ -40,7 +40,7 @@ def sign_in(request):
         audit.record(
             request,
             AuditEvent.Action.LOGIN_FAILED,
-            purpose=f"email: {request.POST.get('username', '')[:200]}",
+            purpose=f"email: {normalise_email(request.POST.get('username', ''))[:200]}",
         )
     return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request, "")})
 

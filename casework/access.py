@@ -11,9 +11,9 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts import policy
+from accounts import audit_scope, policy
 from accounts.models import Role
-from casework.models import BreakGlassAccess, Case, CaseUserObjectPermission
+from casework.models import BreakGlassAccess, Case, CaseUserObjectPermission, Perpetrator
 
 CASE_TEAM_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR)
 
@@ -110,3 +110,5 @@ class CaseRule:
 
 
 policy.register(Case, CaseRule())
+audit_scope.register(Case, "team__area")
+audit_scope.register(Perpetrator, "area")

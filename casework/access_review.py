@@ -24,6 +24,7 @@ from accounts import audit, policy
 from accounts.models import AuditEvent, Membership, Role, User
 from accounts.sessions import sessions_end_for
 from casework.access import CASE_TEAM_ROLES, GRANT
+from casework.grants import tell_case_team
 from casework.models import BreakGlassAccess, Case, CaseUserObjectPermission
 
 REASON_MAX = 500
@@ -167,6 +168,9 @@ def case_access_remove(*, case: Case, user: User, reason: str, actor, request=No
         case,
         user=actor,
         purpose=f"Removed access of {user.email}: {reason}",
+    )
+    tell_case_team(
+        case, f"{user.email}'s access to a case your team holds was removed by {actor.email}.", actor
     )
     sessions_end_for(user)
     return removed + ended

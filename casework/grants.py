@@ -9,11 +9,13 @@ never to someone who supports a victim linked to the perpetrator (the same-worke
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
-from accounts import audit
+from accounts import audit, notify
 from accounts.models import AuditEvent, User
 from accounts.safe_text import refuse_contact_details
 from casework.models import Case, CaseUserObjectPermission
@@ -73,4 +75,17 @@ def case_access_grant(
         user=actor,
         purpose=f"{'view and change' if level == CHANGE else 'view'} access given to {user.email}: {reason}",
     )
+    tell_case_team(case, f"{user.email} was given access to a case your team holds by {actor.email}.", actor)
     return made
+
+
+def tell_case_team(case: Case, sentence: str, actor) -> None:
+    """Email the case team's supervisors (not the actor) that access to one of its cases changed:
+    who and by whom, and a link to the case's "who can reach" page, nothing about the person."""
+    link = settings.TIDELINE_BASE_URL.rstrip("/") + reverse("casework:case_reach", args=[case.pk])
+    notify.tell_supervisors(
+        [case.team],
+        subject="Tideline: access to your team's record has changed",
+        body=f"{sentence}\n\nSign in to Tideline to see who can reach the record and why: {link}\n",
+        exclude_user_ids=[actor.pk],
+    )

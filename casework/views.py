@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import audit, policy
+from accounts import audit, audit_scope, policy
 from accounts.models import AuditEvent, Role
 from accounts.records import ConcurrentEditError
 from casework import chronology, services, tabs
 from casework.access import ALLOCATE, EDIT
 from casework.forms import AllocateForm, CaseDetailsForm, CaseloadFilterForm, RiskChangeForm
-from casework.models import RiskLevel
+from casework.models import Case, RiskLevel
 from casework.sections import sections_for
 from casework.selectors import (
     SlicePage,
@@ -258,6 +259,10 @@ def case_allocate(request, pk):
 
 @require_GET
 def case_access_log(request, pk):
+    """Who has opened the case: its supervisors, or the data protection officer of the case's area,
+    who sees the trail only. Another area's case is a 404 exactly like a missing one."""
+    if request.user.has_role(Role.DPO) and not policy.can(request.user, policy.VIEW, Case(pk=pk)):
+        return _case_access_log_for_dpo(request, pk)
     case = view_case(request, pk, purpose="access log", action=ALLOCATE)
     try:
         number = int(request.GET.get("page", "1"))
@@ -265,6 +270,16 @@ def case_access_log(request, pk):
         number = 1
     page = SlicePage(audit.events_for(case), number, per_page=50)
     return case_page(request, case, "access", "casework/case_access_log.html", {"page": page})
+
+
+def _case_access_log_for_dpo(request, pk):
+    case = audit_scope.record_in_areas(Case, pk, audit_scope.dpo_area_ids(request.user))
+    if case is None:
+        raise Http404("Not found")
+    audit.record(request, AuditEvent.Action.VIEW, case, purpose="access log (data protection officer)")
+    page = Paginator(audit.events_for(case), 50).get_page(request.GET.get("page"))
+    context = {"record_kind": "Case", "reference": case.reference, "page": page}
+    return render(request, "accounts/record_access_log.html", context)
 
 
 # --- Chronology sources for the case's own events -------------------------------------------------

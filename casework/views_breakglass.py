@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms_govuk import GovukForm
-from casework.breakglass import MIN_REASON, break_glass_open
+from casework.breakglass import MIN_REASON, NOT_ELIGIBLE, break_glass_open, may_break_glass
 
 
 class BreakGlassForm(GovukForm):
@@ -19,7 +19,10 @@ class BreakGlassForm(GovukForm):
     reason = forms.CharField(
         label="Why do you need this record now?",
         max_length=1000,
-        help_text="This is recorded, shown to the record's team and kept in the audit trail.",
+        help_text=(
+            "This is recorded, shown to the record's team and kept in the audit trail. Do not include "
+            "an address, postcode, phone number or email address."
+        ),
         error_messages={"required": "Explain why you need this record now"},
         widget=forms.Textarea(attrs={"rows": 4}),
     )
@@ -31,6 +34,9 @@ class BreakGlassForm(GovukForm):
 
 @require_http_methods(["GET", "POST"])
 def break_glass(request):
+    if not may_break_glass(request.user):
+        # Said before any reference is read: the refusal is about the role, never about a record.
+        return render(request, "casework/break_glass.html", {"refusal": NOT_ELIGIBLE}, status=403)
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -39,3 +39,19 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str, default: list[str] | None = None) -> tuple:
+    """A comma-separated list of IP addresses or networks ("10.0.0.5, 10.1.0.0/16") as
+    `ipaddress` network objects; a value that is neither refuses to start."""
+    import ipaddress
+
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks such as 10.0.0.5 or 10.1.0.0/16, not {item!r}"
+            ) from exc
+    return tuple(networks)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
-from accounts import policy
+from accounts import audit_scope, policy
 from accounts.models import Role
 from panels.models import (
     Action,
@@ -197,3 +197,5 @@ policy.register(Action, ActionRule())
 policy.register(Research, ResearchRule())
 policy.register(MeetingPack, MeetingPackRule())
 policy.register(PartnerNomination, PartnerNominationRule())
+audit_scope.register(Panel, "area")
+audit_scope.register(Meeting, "panel__area")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from accounts import policy
+from accounts import audit_scope, policy
 from accounts.models import Role, Team
 from referrals.models import Referral
 
@@ -115,3 +115,6 @@ def may_merge_people(user) -> bool:
         m.role == Role.SUPERVISOR and m.team.kind == Team.Kind.CASE_MANAGEMENT
         for m in user.active_memberships()
     )
+
+
+audit_scope.register(Referral, "area")

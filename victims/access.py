@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from accounts import policy
+from accounts import audit_scope, policy
 from accounts.models import Role, Team
 from victims.models import Victim, VictimUserObjectPermission
 
@@ -53,3 +53,4 @@ class VictimRule:
 
 
 policy.register(Victim, VictimRule())
+audit_scope.register(Victim, "area")

@@ -13,11 +13,13 @@ record, so every victim page here answers 404 for them and the team list is empt
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 
-from accounts import audit, policy
+from accounts import audit, notify, policy
 from accounts.models import AuditEvent, Membership, Role, Team, User
 from accounts.sessions import sessions_end_for
 from casework.access_review import REASON_MAX, Reach
@@ -109,6 +111,16 @@ def victim_access_remove(*, victim: Victim, user: User, reason: str, actor, requ
         victim,
         user=actor,
         purpose=f"Removed access of {user.email}: {reason}",
+    )
+    link = settings.TIDELINE_BASE_URL.rstrip("/") + reverse("victims:victim_reach", args=[victim.pk])
+    notify.tell_supervisors(
+        [victim.team],
+        subject="Tideline: access to your team's record has changed",
+        body=(
+            f"{user.email}'s access to a record your team holds was removed by {actor.email}.\n\n"
+            f"Sign in to Tideline to see who can reach the record and why: {link}\n"
+        ),
+        exclude_user_ids=[actor.pk],
     )
     sessions_end_for(user)
     return removed

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import audit, policy
+from accounts import audit, audit_scope, policy
 from accounts.models import AuditEvent, Role
 from accounts.records import ConcurrentEditError
 from victims import forms, selectors, services
@@ -615,20 +615,23 @@ def outcome_edit(request, pk, stage):
 
 @require_GET
 def access_log(request, pk):
-    """Who has opened this record: the IDVA team supervisor, or the DPO (who sees the trail only)."""
+    """Who has opened this record: the IDVA team supervisor, or the data protection officer of the
+    record's area, who sees the trail only. Another area's record is a 404 exactly like a missing
+    one (accounts.audit_scope.record_in_areas: one query either way)."""
     if request.user.has_role(Role.DPO) and not policy.can(request.user, policy.VIEW, Victim(pk=pk)):
-        victim = get_object_or_404(Victim.objects.only("pk", "team_id"), pk=pk)
-        as_dpo = True
-    else:
-        victim = selectors.get_victim_for_user(request.user, pk)
-        as_dpo = False
+        victim = audit_scope.record_in_areas(Victim, pk, audit_scope.dpo_area_ids(request.user))
+        if victim is None:
+            raise Http404("Not found")
+        audit.record(request, VIEW, victim, purpose="who has accessed this record (data protection officer)")
+        page = Paginator(selectors.access_log(victim), 50).get_page(request.GET.get("page"))
+        context = {"record_kind": "Victim record", "reference": victim.reference, "page": page}
+        return render(request, "accounts/record_access_log.html", context)
+    victim = selectors.get_victim_for_user(request.user, pk)
     if not selectors.can_see_access_log(request.user, victim):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("Only the IDVA team supervisor and the data protection officer can see this.")
     audit.record(request, VIEW, victim, purpose="who has accessed this record")
     page = Paginator(selectors.access_log(victim), 50).get_page(request.GET.get("page"))
-    context = {"victim": victim, "page": page, "as_dpo": as_dpo}
-    if not as_dpo:
-        context["tabs"] = _tabs(request, victim, "access")
+    context = {"victim": victim, "page": page, "tabs": _tabs(request, victim, "access")}
     return render(request, "victims/access_log.html", context)

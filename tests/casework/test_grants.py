@@ -100,3 +100,29 @@ def test_a_partner_finds_the_cases_shared_with_them(client_for, world, case):
     page = police.get("/cases/").content.decode()
     assert "Cases shared with you" in page and f"/cases/{case.pk}/" in page
     assert 'name="scope"' not in page  # no "my cases / team" choice for someone on no case team
+
+
+def test_giving_and_removing_access_tells_the_teams_other_supervisors(
+    client_for, world, case, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from accounts.models import Membership, Role, User
+
+    second = User.objects.create_user(
+        "second.supervisor@demo.tideline.test", "x" * 14, full_name="Second Sup"
+    )
+    Membership.objects.create(user=second, team=case.team, role=Role.SUPERVISOR)
+    probation = world.user("probation", "north")
+    supervisor = client_for("supervisor", "north")
+    with django_capture_on_commit_callbacks(execute=True):
+        give(supervisor, case, email=probation.email)
+    with django_capture_on_commit_callbacks(execute=True):
+        supervisor.post(
+            f"/cases/{case.pk}/who-can-reach/{probation.pk}/remove/", {"reason": "Enquiry finished"}
+        )
+    # The supervisor who acted is not told of their own change; nothing names the perpetrator.
+    assert [m.to for m in mail.outbox] == [[second.email], [second.email]]
+    assert "was given access" in mail.outbox[0].body and "was removed" in mail.outbox[1].body
+    assert f"/cases/{case.pk}/who-can-reach/" in mail.outbox[0].body
+    assert case.perpetrator.last_name not in mail.outbox[0].body + mail.outbox[1].body

@@ -66,6 +66,24 @@ def test_removing_a_grant_is_audited_and_ends_the_persons_sessions(client_for, w
     assert sign_in(Client(), other_idva).get(f"/victims/{granted.pk}/").status_code == 404
 
 
+def test_removing_a_grant_tells_the_idva_teams_other_supervisors(
+    client_for, world, granted, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from accounts.models import Membership, Role, User
+
+    second = User.objects.create_user("second.idvalead@demo.tideline.test", "x" * 14, full_name="Second Lead")
+    Membership.objects.create(user=second, team=granted.team, role=Role.SUPERVISOR)
+    other_idva = world.user("idva", "south")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("idvamanager", "north").post(
+            f"/victims/{granted.pk}/who-can-reach/{other_idva.pk}/remove/", {"reason": "Transferred back"}
+        )
+    assert [m.to for m in mail.outbox] == [[second.email]]
+    assert POSTCODE not in mail.outbox[0].body and granted.last_name not in mail.outbox[0].body
+
+
 def test_the_allocated_idva_cannot_be_removed_here(client_for, world, granted):
     idva = world.user("idva", "north")
     client = client_for("idvamanager", "north")
