@@ -311,7 +311,8 @@ class IncidentPushView(PolicyAPIMixin, APIView):
         summary="Push police incidents",
         description="Same validation as the CSV import of a police extract, all or nothing: if any incident "
         "is rejected nothing is recorded and the 400 names each problem (for a batch, under `incidents`, "
-        "by position). Idempotent on `police_reference`: an incident already recorded is counted in "
+        "by position). Idempotent on `police_reference` within the importing team's area (references are "
+        "unique per police force; another area's are never consulted): an incident already recorded is counted in "
         "`already_present` and never created twice, so a resent batch is safe. People are matched in the "
         "importing team's area by perpetrator_id, then PNC number, then name and date of birth. Each new "
         "incident refreshes the person's RFG score and triggers the same risk jobs as one entered by hand. "

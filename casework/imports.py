@@ -3,8 +3,9 @@
 `incident_import_csv(file=..., actor=..., team=...)` reads every row, checks every row, and
 imports only if no row is rejected: a file with one bad row changes nothing and returns the
 report (row number as a spreadsheet shows it, column, reason). Rows whose police reference is
-already recorded are counted as "already present" and skipped, so re-importing the same file
-creates nothing twice. The police incident feed (API) reuses this with its own source.
+already recorded in the team's area are counted as "already present" and skipped, so
+re-importing the same file creates nothing twice. References are unique per police force
+(area): another area's incidents are never consulted. The police incident feed (API) reuses this with its own source.
 
 Column format (also shown on the upload page and in casework/README.md): see COLUMNS.
 """
@@ -53,7 +54,7 @@ COLUMNS = [
     Column(
         "police_reference",
         True,
-        "The police incident or crime number. Unique: it is how a re-import is recognised.",
+        "The police incident or crime number. Unique in your area: it is how a re-import is recognised.",
     ),
     Column("occurred_on", True, "Date of the incident: YYYY-MM-DD or DD/MM/YYYY. Not in the future."),
     Column("occurred_time", False, "Time of the incident, HH:MM (24-hour)."),
@@ -288,7 +289,8 @@ def incident_import_csv(*, file, actor, team: Team, source: str = IncidentSource
 
     People are matched inside `team.area` by perpetrator_id, then PNC number, then exact
     last name + first name + date of birth (one match only). Rows whose police reference is
-    already recorded are counted in `already_present` and not imported again.
+    already recorded in this area are counted in `already_present` and not imported again;
+    another area's references play no part (they are unique per police force).
     """
     from django.apps import apps
 
@@ -326,10 +328,12 @@ def incident_import_csv(*, file, actor, team: Team, source: str = IncidentSource
         return link_cache[perpetrator.pk]
 
     references = [row.get("police_reference", "") for row in rows]
+    # References are unique per police force: only this area's own incidents count as already
+    # present, so an import never learns (or is blocked by) what another area holds.
     existing = set(
-        Incident.all_objects.filter(police_reference__in=[r for r in references if r]).values_list(
-            "police_reference", flat=True
-        )
+        Incident.all_objects.filter(
+            area=team.area, police_reference__in=[r for r in references if r]
+        ).values_list("police_reference", flat=True)
     )
     matcher = _Matcher(team.area)
     seen: dict[str, int] = {}
