@@ -117,7 +117,8 @@ def test_people_in_another_area_and_ambiguous_names_are_rejected(world, legal_ca
     ("content", "message"),
     [
         (b"", "The file is empty."),
-        (b"\xff\xfe\x00bad", "The file must be a CSV saved as UTF-8."),
+        (b"\xff\xfe\x00bad", "The file is saved as UTF-16."),
+        (HEADER.encode() + "NS/1,caf\xe9".encode("latin-1"), "line 2 has bytes that are not UTF-8"),
         (b"police_reference,occurred_on\nNS/1,2025-01-01\n", "missing the required column"),
         (HEADER.encode(), "no incidents"),
         ((HEADER.strip() + ",colour\n").encode(), "does not know: colour"),
