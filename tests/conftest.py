@@ -38,7 +38,7 @@ NOT_ROW_INSTALLERS = [
     ("accounts.migrations.0004_retention_and_sar", "forwards"),
     ("accounts.migrations.0005_audit_erasure_only_through_retention", "forwards"),
     ("referrals.migrations.0003_named_victim_pick_up", "assign_idva_teams"),
-    ("casework.migrations.0012_incident_police_reference_unique_per_area", "fill_area"),
+    ("casework.migrations.0012_incident_area_and_case_restriction", "fill_area"),
 ]
 
 

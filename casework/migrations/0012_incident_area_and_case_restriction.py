@@ -1,13 +1,20 @@
-"""Police references are unique per police force (area), not across the whole service.
+"""Police references unique per police force; who restricted a case, when and why.
+
+Police references are unique per police force (area), not across the whole service.
 
 Before, one area's import or feed push of a reference another area held was counted "already
 present": it told the pushing area which references the other holds, and blocked the other's
 later import. Each incident now carries the area whose reference it is (its perpetrator's area
 when recorded; existing rows take their perpetrator's area), and the unique constraint is on
 (area, police_reference).
+
+A case's `restricted` flag (visible only to its allocated workers and named users) is now set
+and cleared by a supervisor of its team with a reason (casework.restriction): the case keeps the
+reason, who and when; its history keeps earlier ones.
 """
 
 import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
 
 FILL = """
@@ -36,6 +43,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
         ("casework", "0011_no_contact_index"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -82,5 +90,46 @@ class Migration(migrations.Migration):
                 fields=("area", "police_reference"),
                 name="incident_area_police_reference_unique",
             ),
+        ),
+        migrations.AddField(
+            model_name="case", name="restricted_at", field=models.DateTimeField(blank=True, null=True)
+        ),
+        migrations.AddField(
+            model_name="case",
+            name="restricted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AddField(
+            model_name="case",
+            name="restricted_reason",
+            field=models.TextField(blank=True, verbose_name="Why access is restricted"),
+        ),
+        migrations.AddField(
+            model_name="historicalcase",
+            name="restricted_at",
+            field=models.DateTimeField(blank=True, null=True),
+        ),
+        migrations.AddField(
+            model_name="historicalcase",
+            name="restricted_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalcase",
+            name="restricted_reason",
+            field=models.TextField(blank=True, verbose_name="Why access is restricted"),
         ),
     ]
