@@ -68,7 +68,7 @@ def _custody_entries(*, case, user):
 
 def _incident_entries(*, case, user):
     url = reverse("casework:incidents", args=[case.pk])
-    for incident in incidents_for_case(case, user):
+    for incident in incidents_for_case(case, user).prefetch_related(None):  # no victim labels here
         flag = "domestic abuse" if incident.is_domestic_abuse else "not domestic abuse"
         yield chronology.ChronologyEntry(
             incident.occurred_on,
