@@ -10,8 +10,9 @@
   reports count: rows, dates, risk levels, outcomes, offence types. Each erasure writes an audit
   event that names the record type and number only.
 - Audit events are erased a calendar month at a time, by a data protection officer only,
-  through `audit_month_erase`, the one place that sets the transaction-local switch the
-  append-only trigger checks (accounts/migrations/0004_retention_and_sar.py).
+  through `audit_month_erase`, which calls the database's one erasure function: the
+  append-only trigger refuses every other DELETE, any UPDATE and TRUNCATE
+  (accounts/migrations/0006_audit_erasure_only_through_retention.py).
 
 Who decides: case-management supervisors for their teams' closed cases and incidents, IDVA
 team supervisors (the IDVA manager) for their team's victim records, panel coordinators for
@@ -24,6 +25,7 @@ import datetime
 import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.db.models import Q
@@ -40,8 +42,6 @@ logger = logging.getLogger(__name__)
 ERASED = "[erased]"
 ERASED_NAME = "Erased"
 BATCH = 1000
-# The session-local setting the audit trigger checks before allowing a DELETE.
-AUDIT_ERASE_SETTING = "tideline.audit_retention"
 
 
 # --- Dates ---------------------------------------------------------------------------------------
@@ -264,16 +264,19 @@ def review_extend(
 
 @transaction.atomic
 def review_erase(*, review: RetentionReview, actor, request=None) -> RetentionReview:
-    """Erase the personal data in the reviewed record, on the actor's confirmation."""
+    """Erase the personal data in the reviewed record, on the actor's confirmation.
+
+    The decision and its audit event are written first, then the eraser runs, all in one
+    transaction: a refusal from the eraser rolls the decision back too. Audit months need it in
+    this order, as the database's erasure function checks both (accounts migration 0005).
+    """
     review = _lock_pending(review, actor)
     eraser = ERASERS[review.record_type]
     if review.record_type == RecordType.AUDIT and not actor.has_role(Role.DPO):
         raise PermissionDenied("Only a data protection officer can erase audit events.")
-    summary = eraser(review)
     review.status = RetentionReview.Status.ERASED
     review.decided_by = actor
     review.decided_at = timezone.now()
-    review.summary = summary
     review.save()
     # The event names the record type and number only: never the erased data.
     label = {
@@ -291,6 +294,8 @@ def review_erase(*, review: RetentionReview, actor, request=None) -> RetentionRe
         object_id=review.object_id,
         purpose=f"retention erasure (review {review.pk}): personal data removed, figures kept",
     )
+    review.summary = eraser(review)
+    review.save(update_fields=["summary"])
     return review
 
 
@@ -583,27 +588,30 @@ def erase_incident(review: RetentionReview) -> dict:
 
 
 def audit_month_erase(review: RetentionReview) -> dict:
-    """Delete one month of audit events: the only DELETE the append-only trigger lets through.
+    """Delete one month of audit events, for a review `review_erase` has just confirmed.
 
-    `SET LOCAL` lasts until the end of this transaction, so nothing after it can delete.
+    On PostgreSQL the rows can only go through `accounts_audit_erase_month`, which runs as its
+    own role and checks the confirmation, the DPO, the erasure's audit event and the retention
+    period again in SQL (accounts migration 0005); the append-only trigger refuses any other
+    DELETE. The check here gives the DPO a clear message first.
     """
     first = datetime.date.fromisoformat(f"{review.object_id}-01")
-    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
-    end = timezone.make_aware(
-        datetime.datetime.combine(_month_end(first) + datetime.timedelta(days=1), datetime.time.min)
-    )
     years = policy_years(RecordType.AUDIT) or DEFAULT_YEARS[RecordType.AUDIT]
     if _month_end(first) > years_before(timezone.localdate(), years):
         raise ValidationError("These audit events are still inside their retention period.")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT set_config(%s, 'erase', true)", [AUDIT_ERASE_SETTING])
-        cursor.execute(
-            "DELETE FROM accounts_auditevent WHERE occurred_at >= %s AND occurred_at < %s", [start, end]
-        )
-        deleted = cursor.rowcount
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT set_config(%s, '', true)", [AUDIT_ERASE_SETTING])
+            cursor.execute("SELECT accounts_audit_erase_month(%s, %s)", [review.pk, settings.TIME_ZONE])
+            deleted = cursor.fetchone()[0]
+        else:  # SQLite (the demo) has no append-only trigger
+            start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+            end = timezone.make_aware(
+                datetime.datetime.combine(_month_end(first) + datetime.timedelta(days=1), datetime.time.min)
+            )
+            cursor.execute(
+                "DELETE FROM accounts_auditevent WHERE occurred_at >= %s AND occurred_at < %s", [start, end]
+            )
+            deleted = cursor.rowcount
     return {"audit_events": deleted}
 
 

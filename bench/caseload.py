@@ -426,6 +426,7 @@ class Caseload:
                     [
                         perpetrator.pk,
                         case.pk if occurred >= case.opened_on else None,
+                        world.area.pk,
                         occurred,
                         datetime.time(rng.randrange(24), rng.randrange(60)),
                         INCIDENT_TYPE_OF.get(offence, IncidentType.CRIME),

@@ -221,6 +221,7 @@ INCIDENT_TYPE_OF = {Offence.NON_CRIME: IncidentType.NON_CRIME, Offence.BREACH_OF
 INCIDENT_COLUMNS = (
     "perpetrator_id",
     "case_id",
+    "area_id",
     "occurred_on",
     "occurred_at",
     "incident_type",

@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -297,9 +298,18 @@ def _rows_to_csv(rows: list[dict[str, str]]) -> io.StringIO:
     return buffer
 
 
+class AsciiJSONRenderer(JSONRenderer):
+    """JSON with every non-ASCII character escaped. A refusal may quote the sender's value back
+    (DRF: '"…" is not a valid choice'); a lone surrogate there cannot be encoded as UTF-8 and
+    would turn the 400 into a 500."""
+
+    ensure_ascii = True
+
+
 class IncidentPushView(PolicyAPIMixin, APIView):
     """Accepts one incident (`POST /api/incidents/`) or a batch (`POST /api/incidents/batch/`)."""
 
+    renderer_classes = [AsciiJSONRenderer]
     required_scopes = {"write": Scope.INCIDENTS_WRITE}
     throttle_scope = "api_incidents"
     batch = False
@@ -311,7 +321,8 @@ class IncidentPushView(PolicyAPIMixin, APIView):
         summary="Push police incidents",
         description="Same validation as the CSV import of a police extract, all or nothing: if any incident "
         "is rejected nothing is recorded and the 400 names each problem (for a batch, under `incidents`, "
-        "by position). Idempotent on `police_reference`: an incident already recorded is counted in "
+        "by position). Idempotent on `police_reference` within the importing team's area (references are "
+        "unique per police force; another area's are never consulted): an incident already recorded is counted in "
         "`already_present` and never created twice, so a resent batch is safe. People are matched in the "
         "importing team's area by perpetrator_id, then PNC number, then name and date of birth. Each new "
         "incident refreshes the person's RFG score and triggers the same risk jobs as one entered by hand. "

@@ -3,8 +3,9 @@
 `incident_import_csv(file=..., actor=..., team=...)` reads every row, checks every row, and
 imports only if no row is rejected: a file with one bad row changes nothing and returns the
 report (row number as a spreadsheet shows it, column, reason). Rows whose police reference is
-already recorded are counted as "already present" and skipped, so re-importing the same file
-creates nothing twice. The police incident feed (API) reuses this with its own source.
+already recorded in the team's area are counted as "already present" and skipped, so
+re-importing the same file creates nothing twice. References are unique per police force
+(area): another area's incidents are never consulted. The police incident feed (API) reuses this with its own source.
 
 Column format (also shown on the upload page and in casework/README.md): see COLUMNS.
 """
@@ -14,6 +15,8 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -53,7 +56,7 @@ COLUMNS = [
     Column(
         "police_reference",
         True,
-        "The police incident or crime number. Unique: it is how a re-import is recognised.",
+        "The police incident or crime number. Unique in your area: it is how a re-import is recognised.",
     ),
     Column("occurred_on", True, "Date of the incident: YYYY-MM-DD or DD/MM/YYYY. Not in the future."),
     Column("occurred_time", False, "Time of the incident, HH:MM (24-hour)."),
@@ -122,7 +125,81 @@ class ImportResult:
         return self.total_rows - self.rejected_row_count
 
 
+# --- Hostile cells -------------------------------------------------------------------------
+# A cell is checked for these before it is parsed or sent to the database, so a value no
+# column could hold gets its own row-and-column message rather than an error page.
+
+# Python's isdigit(), int() and strptime() accept Unicode digits ("²", "٣", "３"): numbers and
+# dates here are written with the ASCII digits 0-9 only.
+ASCII_NUMBER = re.compile(r"[0-9]+")
+# PostgreSQL integers: a larger person number cannot exist, and must not reach a query.
+MAX_ID = 2_147_483_647
+# A cell a spreadsheet would run as a formula when the extract is opened again.
+FORMULA_START = ("=", "+", "-", "@")
+CELL_LIMITS = {"summary": 2000, "police_reference": 60, "pnc_number": 60, "last_name": 100, "first_name": 100}
+CELL_LIMIT = 200
+# References a police system issues: printable ASCII only.
+ASCII_TEXT_COLUMNS = {"police_reference", "pnc_number"}
+NAME_COLUMNS = {"last_name", "first_name"}
+
+
+def _invisible(char: str) -> bool:
+    # Control and format characters (a byte-order mark, zero-width spaces) would hide text from
+    # the contact-detail masking and from a reader; tab and line breaks are ordinary text.
+    return unicodedata.category(char) in ("Cc", "Cf") and char not in "\t\n\r"
+
+
+def _cell_problem(column: str, value: str) -> str | None:
+    """Why `value` cannot stand in `column` whatever the row says, or None.
+
+    The summary is prose, so any printable text stands there (Unicode digits included, as in
+    "3 m²"); every other column holds a number, date, code, name or reference and is checked
+    for its format here or in _check_row.
+    """
+    if "\x00" in value:
+        return "Contains a NUL character (a zero byte), which cannot be stored: remove it"
+    if any("\ud800" <= char <= "\udfff" for char in value):
+        return "Contains characters that are not valid text (unpaired surrogates)"
+    if any(_invisible(char) for char in value):
+        return "Contains invisible control or formatting characters (such as a byte-order mark): remove them"
+    limit = CELL_LIMITS.get(column, CELL_LIMIT)
+    if len(value) > limit:
+        return f"Must be {limit} characters or fewer"
+    if value.startswith(FORMULA_START):
+        return "Must not start with =, +, - or @: a spreadsheet would run it as a formula"
+    if column in ASCII_TEXT_COLUMNS and not (value.isascii() and value.isprintable()):
+        return "Use only the letters A to Z, the digits 0 to 9 and ordinary punctuation"
+    if column in NAME_COLUMNS and any(unicodedata.category(char).startswith("N") for char in value):
+        return "A name cannot contain digits"
+    if column == "date_of_birth" and value:
+        try:
+            _parse_date(value)
+        except ValueError:
+            return "Must be a date as YYYY-MM-DD or DD/MM/YYYY"
+    return None
+
+
+def _hostile_cells(row: dict[str, str], number: int) -> list[RejectedRow]:
+    problems = []
+    for column in COLUMNS:
+        reason = _cell_problem(column.name, row.get(column.name, ""))
+        if reason:
+            problems.append(RejectedRow(number, column.name, reason))
+    return problems
+
+
+def shown(value: str, limit: int = 40) -> str:
+    """A value quoted back in a message: cut short, with invisible or unstorable characters as "?"."""
+    return "".join(char if char.isprintable() else "?" for char in value[:limit])
+
+
+def _whole_number(value: str) -> int | None:
+    return int(value) if ASCII_NUMBER.fullmatch(value) else None
+
+
 def _parse_date(value: str) -> datetime.date:
+    if not value.isascii():
+        raise ValueError
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.datetime.strptime(value, fmt).date()
@@ -137,11 +214,17 @@ def _read(file) -> tuple[list[str], list[dict[str, str]]] | str:
         return "The file is larger than 2 MB. Split it into smaller files."
     if isinstance(raw, str):
         text = raw
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "The file is saved as UTF-16. Save it as “CSV UTF-8” and upload it again."
     else:
         try:
             text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return "The file must be a CSV saved as UTF-8."
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            return (
+                f"The file must be a CSV saved as UTF-8: line {line} has bytes that are not UTF-8 "
+                "(was it saved as Latin-1 or Windows-1252?). Save it as “CSV UTF-8” and upload it again."
+            )
     if not text.strip():
         return "The file is empty."
     try:
@@ -171,9 +254,10 @@ class _Matcher:
         """(perpetrator, column, reason): perpetrator is None when the row cannot be matched."""
         found: Perpetrator | None = None
         if row.get("perpetrator_id"):
-            if not row["perpetrator_id"].isdigit():
-                return None, "perpetrator_id", "Must be a whole number"
-            found = self.people.filter(pk=int(row["perpetrator_id"])).first()
+            person_number = _whole_number(row["perpetrator_id"])
+            if person_number is None:
+                return None, "perpetrator_id", "Must be a whole number written with the digits 0-9"
+            found = self.people.filter(pk=person_number).first() if person_number <= MAX_ID else None
             if found is None:
                 return None, "perpetrator_id", "No person with this number in your area"
         if row.get("pnc_number"):
@@ -227,9 +311,7 @@ def _check_row(
     for name in REQUIRED:
         if not row.get(name):
             reject(name, "Missing: this column is required")
-    values: dict = {"police_reference": row.get("police_reference", "")[:60]}
-    if len(row.get("police_reference", "")) > 60:
-        reject("police_reference", "Must be 60 characters or fewer")
+    values: dict = {"police_reference": row.get("police_reference", "")}
     if row.get("occurred_on"):
         try:
             values["occurred_on"] = _parse_date(row["occurred_on"])
@@ -239,13 +321,15 @@ def _check_row(
             reject("occurred_on", "Must be a date as YYYY-MM-DD or DD/MM/YYYY")
     if row.get("occurred_time"):
         try:
+            if not row["occurred_time"].isascii():
+                raise ValueError
             values["occurred_at"] = datetime.datetime.strptime(row["occurred_time"], "%H:%M").time()
         except ValueError:
             reject("occurred_time", "Must be a time as HH:MM")
     for name, choices in (("incident_type", IncidentType), ("offence", Offence)):
         value = row.get(name, "").lower()
         if value and value not in choices.values:
-            reject(name, f"“{row[name][:40]}” is not one of the allowed values")
+            reject(name, f"“{shown(row[name])}” is not one of the allowed values")
         values[name] = value
     for name, required in (("is_domestic_abuse", True), ("children_present", False)):
         value = row.get(name, "").lower()
@@ -256,13 +340,14 @@ def _check_row(
         elif value:
             reject(name, "Must be yes or no")
     if row.get("children_count"):
-        if not row["children_count"].isdigit() or int(row["children_count"]) > 30:
-            reject("children_count", "Must be a whole number from 0 to 30")
-        elif not values.get("children_present") and int(row["children_count"]) > 0:
+        count = _whole_number(row["children_count"])
+        if count is None or count > 30:
+            reject("children_count", "Must be a whole number from 0 to 30, written with the digits 0-9")
+        elif not values.get("children_present") and count > 0:
             reject("children_count", "Give a number of children only when children_present is yes")
         else:
-            values["children_count"] = int(row["children_count"])
-    values["summary"] = row.get("summary", "")[:2000]
+            values["children_count"] = count
+    values["summary"] = row.get("summary", "")
     perpetrator, column, reason = matcher.match(row)
     if perpetrator is None:
         reject(column, reason)
@@ -274,10 +359,11 @@ def _check_row(
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit() or int(part) not in available:
-                reject("victim_numbers", f"“{part[:10]}” is not a victim number linked to this person")
+            label = _whole_number(part)
+            if label is None or label not in available:
+                reject("victim_numbers", f"“{shown(part, 10)}” is not a victim number linked to this person")
                 continue
-            links.append(available[int(part)])
+            links.append(available[label])
     values["victim_links"] = links
     return values, problems
 
@@ -288,7 +374,8 @@ def incident_import_csv(*, file, actor, team: Team, source: str = IncidentSource
 
     People are matched inside `team.area` by perpetrator_id, then PNC number, then exact
     last name + first name + date of birth (one match only). Rows whose police reference is
-    already recorded are counted in `already_present` and not imported again.
+    already recorded in this area are counted in `already_present` and not imported again;
+    another area's references play no part (they are unique per police force).
     """
     from django.apps import apps
 
@@ -304,7 +391,9 @@ def incident_import_csv(*, file, actor, team: Team, source: str = IncidentSource
     unknown = [h for h in headers if h and h not in KNOWN]
     if unknown:
         result.file_errors.append(
-            "The file has column(s) this import does not know: " + ", ".join(unknown[:10]) + "."
+            "The file has column(s) this import does not know: "
+            + ", ".join(shown(name) for name in unknown[:10])
+            + "."
         )
     if not rows:
         result.file_errors.append("The file has a header row but no incidents.")
@@ -325,11 +414,16 @@ def incident_import_csv(*, file, actor, team: Team, source: str = IncidentSource
             }
         return link_cache[perpetrator.pk]
 
-    references = [row.get("police_reference", "") for row in rows]
+    hostile = {
+        index: _hostile_cells(row, index + 2) for index, row in enumerate(rows) if "__extra__" not in row
+    }
+    references = [row.get("police_reference", "") for index, row in enumerate(rows) if not hostile.get(index)]
+    # References are unique per police force: only this area's own incidents count as already
+    # present, so an import never learns (or is blocked by) what another area holds.
     existing = set(
-        Incident.all_objects.filter(police_reference__in=[r for r in references if r]).values_list(
-            "police_reference", flat=True
-        )
+        Incident.all_objects.filter(
+            area=team.area, police_reference__in=[r for r in references if r]
+        ).values_list("police_reference", flat=True)
     )
     matcher = _Matcher(team.area)
     seen: dict[str, int] = {}
@@ -340,6 +434,9 @@ def incident_import_csv(*, file, actor, team: Team, source: str = IncidentSource
             result.rejected.append(
                 RejectedRow(number, "", "The row has more values than the header has columns")
             )
+            continue
+        if hostile.get(index):
+            result.rejected.extend(hostile[index])
             continue
         reference = row.get("police_reference", "")
         if reference and reference in seen:

@@ -1,8 +1,15 @@
 """Reads of orders, custody, incidents and RFG scores.
 
-Orders, custody and incidents are facts about the perpetrator, so a case shows every one held
-for its perpetrator (whichever case recorded it). Callers pass a case they have already
-fetched through `get_case_for_user`, so the access policy has been applied.
+Every order, custody record and incident is reached through its own case, under that case's
+policy. A case's tabs list its own records and, because they are facts about the same person,
+those of the person's other cases the user may also open (each linking to its own case); a
+record of a case the user may not open (another team's, or a restricted one) is never shown.
+Incidents imported with no case (the person's police record) show on each of the person's cases.
+A URL that names a case and a record finds the record only on that case (`order_for_case`,
+`custody_record_for_case`, `incident_for_case`). Callers pass a case they have already fetched
+through `get_case_for_user`, so the case itself has passed the policy.
+
+Scores derived from all of the person's incidents (RFG, serial status) count every incident.
 """
 
 from __future__ import annotations
@@ -11,12 +18,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from casework.models import Case, CustodyRecord, Incident, Order, Perpetrator, RfgModel, RfgScore
 from casework.scoring import RfgResult, RfgSpec, compute_rfg, window_start
+from casework.selectors import cases_visible_to
 from casework.services_legal import incident_facts, rfg_active_model
+
+
+def person_case_ids(case: Case, user) -> QuerySet:
+    """Ids of the cases about `case`'s person that `user` may open (`case` itself included)."""
+    return cases_visible_to(user).filter(perpetrator_id=case.perpetrator_id).order_by().values("pk")
 
 
 def safe_victim_links(*, perpetrator: Perpetrator) -> QuerySet:
@@ -37,9 +50,10 @@ def _safe_links_prefetch(name: str) -> Prefetch:
     )
 
 
-def orders_for_case(case: Case) -> QuerySet[Order]:
+def orders_for_case(case: Case, user) -> QuerySet[Order]:
+    """The person's orders on cases `user` may open."""
     return (
-        Order.objects.filter(perpetrator_id=case.perpetrator_id)
+        Order.objects.filter(perpetrator_id=case.perpetrator_id, case_id__in=person_case_ids(case, user))
         .select_related("case")
         .prefetch_related(_safe_links_prefetch("protected_persons"))
         .annotate(breach_count=Count("breaches", distinct=True))
@@ -47,8 +61,9 @@ def orders_for_case(case: Case) -> QuerySet[Order]:
 
 
 def order_for_case(case: Case, pk) -> Order:
+    """The order `pk` recorded on `case` (Order.DoesNotExist for any other case's order)."""
     return (
-        Order.objects.filter(perpetrator_id=case.perpetrator_id)
+        Order.objects.filter(case=case)
         .select_related("case", "created_by")
         .prefetch_related(_safe_links_prefetch("protected_persons"), "breaches__created_by")
         .get(pk=pk)
@@ -88,19 +103,36 @@ def order_flags(order: Order, today: datetime.date) -> list[tuple[str, str]]:
     return flags
 
 
-def custody_for_case(case: Case) -> QuerySet[CustodyRecord]:
+def custody_for_case(case: Case, user) -> QuerySet[CustodyRecord]:
+    """The person's custody records on cases `user` may open."""
     return (
-        CustodyRecord.objects.filter(perpetrator_id=case.perpetrator_id)
+        CustodyRecord.objects.filter(
+            perpetrator_id=case.perpetrator_id, case_id__in=person_case_ids(case, user)
+        )
         .select_related("case")
         .prefetch_related("events__created_by")
     )
 
 
-def incidents_for_case(case: Case) -> QuerySet[Incident]:
+def custody_records_of_case(case: Case) -> QuerySet[CustodyRecord]:
+    """The custody records recorded on `case` itself: the ones its URLs may name."""
+    return CustodyRecord.objects.filter(case=case)
+
+
+def incidents_for_case(case: Case, user) -> QuerySet[Incident]:
+    """The person's incidents on cases `user` may open, and those on no case (their police record)."""
     return (
         Incident.objects.filter(perpetrator_id=case.perpetrator_id)
+        .filter(Q(case__isnull=True) | Q(case_id__in=person_case_ids(case, user)))
         .select_related("case")
         .prefetch_related(_safe_links_prefetch("victim_links"))
+    )
+
+
+def incidents_of_case(case: Case) -> QuerySet[Incident]:
+    """The incidents `case`'s URLs may name: its own, and its person's incidents on no case."""
+    return Incident.objects.filter(perpetrator_id=case.perpetrator_id).filter(
+        Q(case=case) | Q(case__isnull=True)
     )
 
 

@@ -16,7 +16,7 @@ from rest_framework import serializers
 
 from accounts.api_access import RejectUnknownFieldsMixin
 from accounts.safe_text import validate_no_contact_details
-from casework.imports import COLUMNS
+from casework.imports import ASCII_NUMBER, COLUMNS
 from casework.models import (
     Case,
     CustodyRecord,
@@ -199,12 +199,35 @@ class DisruptionActionUpdateSerializer(RejectUnknownFieldsMixin, serializers.Ser
 _HELP = {column.name: column.description for column in COLUMNS}
 
 
+# DRF's own fields read Unicode digits as numbers ("٣" is 3 to int(), "２０２６" a year to
+# strptime): the feed takes the digits 0-9 only, as the CSV import does.
+class AsciiIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not ASCII_NUMBER.fullmatch(data.strip()):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class AsciiDateField(serializers.DateField):
+    def to_internal_value(self, value):
+        if isinstance(value, str) and not value.isascii():
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(value)
+
+
+class AsciiTimeField(serializers.TimeField):
+    def to_internal_value(self, value):
+        if isinstance(value, str) and not value.isascii():
+            self.fail("invalid", format="HH:MM")
+        return super().to_internal_value(value)
+
+
 class IncidentPushSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     """One police incident, with the same fields and rules as a row of the CSV import."""
 
     police_reference = serializers.CharField(max_length=60, help_text=_HELP["police_reference"])
-    occurred_on = serializers.DateField(help_text="Date of the incident (YYYY-MM-DD). Not in the future.")
-    occurred_time = serializers.TimeField(
+    occurred_on = AsciiDateField(help_text="Date of the incident (YYYY-MM-DD). Not in the future.")
+    occurred_time = AsciiTimeField(
         required=False,
         allow_null=True,
         format="%H:%M",
@@ -215,10 +238,10 @@ class IncidentPushSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     offence = serializers.ChoiceField(choices=Offence.choices)
     is_domestic_abuse = serializers.BooleanField()
     children_present = serializers.BooleanField(required=False, default=False)
-    children_count = serializers.IntegerField(
+    children_count = AsciiIntegerField(
         required=False, allow_null=True, min_value=0, max_value=30, help_text=_HELP["children_count"]
     )
-    perpetrator_id = serializers.IntegerField(
+    perpetrator_id = AsciiIntegerField(
         required=False, allow_null=True, min_value=1, help_text=_HELP["perpetrator_id"]
     )
     pnc_number = serializers.CharField(
@@ -228,9 +251,9 @@ class IncidentPushSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         required=False, allow_blank=True, max_length=100, help_text=_HELP["last_name"]
     )
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    date_of_birth = AsciiDateField(required=False, allow_null=True)
     victim_numbers = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=999),
+        child=AsciiIntegerField(min_value=1, max_value=999),
         required=False,
         max_length=50,
         help_text="Tideline victim numbers linked to this person (e.g. [1, 2]). Never names.",

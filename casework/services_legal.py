@@ -59,7 +59,7 @@ def _check_links(perpetrator: Perpetrator, links, field: str) -> list:
 
 
 def _full_clean(obj, exclude=()) -> None:
-    obj.full_clean(exclude=["case", "perpetrator", "created_by", *exclude], validate_unique=False)
+    obj.full_clean(exclude=["case", "perpetrator", "area", "created_by", *exclude], validate_unique=False)
 
 
 # --- Orders ---------------------------------------------------------------------------------
@@ -196,7 +196,9 @@ def incident_create(
     enqueue_flags: bool = True,
     **fields,
 ) -> Incident:
-    """Record an incident. A police reference already on file is refused (it identifies the incident).
+    """Record an incident. A police reference already on file in the person's area is refused:
+    it identifies the incident there. References are unique per police force (area) only, so
+    another area's incidents never decide this one.
 
     An import passes `refresh_scores=False, enqueue_flags=False` and does both once at its end.
     A summary carrying a location or contact detail is refused: feeds mask theirs first
@@ -208,11 +210,14 @@ def incident_create(
         raise ValidationError({"case": "The case must be this person's case."})
     reference = (fields.get("police_reference") or "").strip()
     fields["police_reference"] = reference
-    if reference and Incident.all_objects.filter(police_reference=reference).exists():
+    area_id = perpetrator.area_id
+    if reference and Incident.all_objects.filter(area_id=area_id, police_reference=reference).exists():
         raise ValidationError(
             {"police_reference": "An incident with this police reference is already recorded"}
         )
-    incident = Incident(perpetrator=perpetrator, case=case, source=source, created_by=actor, **fields)
+    incident = Incident(
+        perpetrator=perpetrator, case=case, area_id=area_id, source=source, created_by=actor, **fields
+    )
     _full_clean(incident)
     incident.save()
     incident.victim_links.set(links)
@@ -234,7 +239,9 @@ def incident_update(
     if (
         reference
         and reference != incident.police_reference
-        and Incident.all_objects.filter(police_reference=reference).exclude(pk=incident.pk).exists()
+        and Incident.all_objects.filter(area_id=incident.area_id, police_reference=reference)
+        .exclude(pk=incident.pk)
+        .exists()
     ):
         raise ValidationError(
             {"police_reference": "An incident with this police reference is already recorded"}

@@ -1,5 +1,5 @@
 from accounts.routing import SIGNED_IN, roles, route
-from casework import views_access_review, views_breakglass, views_grants
+from casework import views_access_review, views_breakglass, views_grants, views_restriction
 
 urlpatterns = [
     route(
@@ -27,5 +27,12 @@ urlpatterns = [
     ),
     route(
         "<int:pk>/who-can-reach/give/", views_grants.case_grant, name="case_grant", access=roles("supervisor")
+    ),
+    # Restricting a case to the people named on it: the view then checks ALLOCATE on the case.
+    route(
+        "<int:pk>/restriction/",
+        views_restriction.case_restriction,
+        name="case_restriction",
+        access=roles("supervisor"),
     ),
 ]

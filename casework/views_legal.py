@@ -1,7 +1,8 @@
 """Case tabs for orders, custody and incidents, and the RFG score tab.
 
 Every view fetches the case through `view_case` (404 when not visible, 403 when the action is
-not allowed; the read is audited), then the record through the case's perpetrator. Writes need
+not allowed; the read is audited), then the record through that case: a URL naming one case and
+another case's record is 404, whatever the user may see elsewhere (selectors_legal). Writes need
 EDIT on the case (its case manager, supervisor or a user granted change). Victims appear only
 by their safe label.
 """
@@ -24,11 +25,13 @@ from casework.forms_legal import (
     IncidentRemoveForm,
     OrderForm,
 )
-from casework.models import CustodyRecord, Incident, Order
+from casework.models import Order
 from casework.selectors_legal import (
     custody_for_case,
+    custody_records_of_case,
     gravity_weights,
     incidents_for_case,
+    incidents_of_case,
     order_flags,
     order_for_case,
     orders_for_case,
@@ -64,7 +67,7 @@ def _form_page(
 def orders(request, pk):
     case = view_case(request, pk, purpose="orders register")
     today = timezone.localdate()
-    rows = list(orders_for_case(case))
+    rows = list(orders_for_case(case, request.user))
     for order in rows:
         order.flags = order_flags(order, today)
     context = {
@@ -110,7 +113,7 @@ def order_detail(request, pk, order_pk):
 @require_http_methods(["GET", "POST"])
 def order_edit(request, pk, order_pk):
     case = view_case(request, pk, purpose="edit an order", action=EDIT)
-    order = _one(Order.objects.filter(perpetrator_id=case.perpetrator_id), order_pk)
+    order = _one(Order.objects.filter(case=case), order_pk)
     initial = {
         name: getattr(order, name)
         for name in (
@@ -154,7 +157,7 @@ def order_edit(request, pk, order_pk):
 @require_http_methods(["GET", "POST"])
 def breach_add(request, pk, order_pk):
     case = view_case(request, pk, purpose="record a breach", action=EDIT)
-    order = _one(Order.objects.filter(perpetrator_id=case.perpetrator_id), order_pk)
+    order = _one(Order.objects.filter(case=case), order_pk)
     form = BreachForm(request.POST or None)
 
     def save(form):
@@ -178,7 +181,7 @@ def breach_add(request, pk, order_pk):
 @require_GET
 def custody(request, pk):
     case = view_case(request, pk, purpose="custody")
-    records = list(custody_for_case(case))
+    records = list(custody_for_case(case, request.user))
     today = timezone.localdate()
     return case_page(
         request, case, "custody", "casework/legal/custody.html", {"records": records, "today": today}
@@ -203,7 +206,7 @@ def custody_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def custody_edit(request, pk, custody_pk):
     case = view_case(request, pk, purpose="edit custody", action=EDIT)
-    record = _one(CustodyRecord.objects.filter(perpetrator_id=case.perpetrator_id), custody_pk)
+    record = _one(custody_records_of_case(case), custody_pk)
     form = CustodyForm(request.POST or None, instance=record, versioned=True)
 
     def save(form):
@@ -224,7 +227,7 @@ def custody_edit(request, pk, custody_pk):
 @require_http_methods(["GET", "POST"])
 def custody_event_add(request, pk, custody_pk):
     case = view_case(request, pk, purpose="record a custody event", action=EDIT)
-    record = _one(CustodyRecord.objects.filter(perpetrator_id=case.perpetrator_id), custody_pk)
+    record = _one(custody_records_of_case(case), custody_pk)
     form = CustodyEventForm(request.POST or None)
 
     def save(form):
@@ -249,7 +252,7 @@ def custody_event_add(request, pk, custody_pk):
 def incidents(request, pk):
     case = view_case(request, pk, purpose="incidents")
     weights = gravity_weights()
-    rows = [(incident, weights.get(incident.offence)) for incident in incidents_for_case(case)]
+    rows = [(incident, weights.get(incident.offence)) for incident in incidents_for_case(case, request.user)]
     return case_page(
         request, case, "incidents", "casework/legal/incidents.html", {"rows": rows, "scoring": bool(weights)}
     )
@@ -275,7 +278,7 @@ def incident_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def incident_edit(request, pk, incident_pk):
     case = view_case(request, pk, purpose="edit an incident", action=EDIT)
-    incident = _one(Incident.objects.filter(perpetrator_id=case.perpetrator_id), incident_pk)
+    incident = _one(incidents_of_case(case), incident_pk)
     initial = {
         name: getattr(incident, name)
         for name in (
@@ -319,7 +322,7 @@ def incident_edit(request, pk, incident_pk):
 @require_http_methods(["GET", "POST"])
 def incident_remove(request, pk, incident_pk):
     case = view_case(request, pk, purpose="remove an incident", action=EDIT)
-    incident = _one(Incident.objects.filter(perpetrator_id=case.perpetrator_id), incident_pk)
+    incident = _one(incidents_of_case(case), incident_pk)
     form = IncidentRemoveForm(request.POST or None)
 
     def save(form):

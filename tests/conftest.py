@@ -37,8 +37,40 @@ NOT_ROW_INSTALLERS = [
     ("accounts.migrations.0002_audit_append_only", "forwards"),
     ("accounts.migrations.0004_retention_and_sar", "forwards"),
     ("accounts.migrations.0005_user_email_normalised", "normalise_existing"),
+    ("accounts.migrations.0006_audit_erasure_only_through_retention", "forwards"),
     ("referrals.migrations.0003_named_victim_pick_up", "assign_idva_teams"),
+    ("casework.migrations.0012_incident_area_and_case_restriction", "fill_area"),
 ]
+
+
+def _flush_past_the_audit_guard() -> None:
+    """Let the suite's database reset empty the audit table, which refuses TRUNCATE.
+
+    A transactional test (live server, browser) ends with Django's flush: one TRUNCATE of every
+    table, which the audit table's BEFORE TRUNCATE trigger refuses (accounts migration 0005).
+    The suite connects as a PostgreSQL superuser, so the flush's transaction first sets
+    `session_replication_role = replica`, under which ordinary triggers do not fire. Production
+    code cannot do this: the setting is for superusers only, and the application should not
+    connect as one.
+    """
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+    if getattr(original, "skips_audit_guard", False):
+        return
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        # execute_sql_flush runs the statements in one transaction: SET LOCAL ends with it.
+        return ["SET LOCAL session_replication_role = replica", *statements] if statements else statements
+
+    sql_flush.skips_audit_guard = True  # type: ignore[attr-defined]
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
+
+
+_flush_past_the_audit_guard()
 
 
 def install_data_migration_rows() -> None:

@@ -77,6 +77,37 @@ def backup(target: Path) -> Path:
     return target
 
 
+# Backups are taken --no-owner, so a restore makes the restoring role own everything, the audit
+# table's erasure function included; handed back to its own role, it works again (and only it
+# does: accounts/migrations/0006_audit_erasure_only_through_retention.py). Until then an audit
+# erasure is refused, never let through.
+AUDIT_ERASER_ROLE = "tideline_audit_eraser"
+REOWN_AUDIT_ERASER_SQL = f"""
+DO $$
+BEGIN
+    IF to_regprocedure('accounts_audit_erase_month(bigint, text)') IS NOT NULL THEN
+        ALTER FUNCTION accounts_audit_erase_month(bigint, text) OWNER TO {AUDIT_ERASER_ROLE};
+    END IF;
+END
+$$;
+"""
+
+
+def _reown_audit_eraser(settings_dict: dict, database: str) -> None:
+    conn = psycopg2.connect(
+        host=settings_dict.get("HOST") or "127.0.0.1",
+        port=settings_dict.get("PORT") or 5432,
+        user=settings_dict.get("USER") or "postgres",
+        password=settings_dict.get("PASSWORD") or None,
+        dbname=database,
+    )
+    try:
+        with conn, conn.cursor() as cursor:
+            cursor.execute(REOWN_AUDIT_ERASER_SQL)
+    finally:
+        conn.close()
+
+
 def restore(dump: Path, database: str) -> None:
     """Restore `dump` into `database` (which must exist), replacing what is there."""
     settings_dict = _require_postgresql()
@@ -95,9 +126,19 @@ def restore(dump: Path, database: str) -> None:
         check=True,
         capture_output=True,
     )
+    _reown_audit_eraser(settings_dict, database)
 
 
-def _snapshot(cursor) -> tuple[dict[str, int], tuple[int, str]]:
+# The audit table's guard: its triggers and who owns the erasure function (migration 0005).
+AUDIT_GUARD_SQL = """
+SELECT (SELECT string_agg(tgname, ',' ORDER BY tgname) FROM pg_trigger
+        WHERE tgrelid = 'accounts_auditevent'::regclass AND NOT tgisinternal AND tgenabled <> 'D'),
+       (SELECT proowner::regrole::text FROM pg_proc
+        WHERE oid = to_regprocedure('accounts_audit_erase_month(bigint, text)'))
+"""
+
+
+def _snapshot(cursor) -> tuple[dict[str, int], tuple[int, str], tuple[str, str]]:
     cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
     counts = {}
     for (table,) in cursor.fetchall():
@@ -105,7 +146,9 @@ def _snapshot(cursor) -> tuple[dict[str, int], tuple[int, str]]:
         counts[table] = cursor.fetchone()[0]
     cursor.execute(AUDIT_CHECKSUM_SQL)
     rows, checksum = cursor.fetchone()
-    return counts, (rows, checksum)
+    cursor.execute(AUDIT_GUARD_SQL)
+    triggers, eraser_owner = cursor.fetchone()
+    return counts, (rows, checksum), (triggers, eraser_owner)
 
 
 def _admin_connection(settings_dict: dict):
@@ -121,11 +164,12 @@ def _admin_connection(settings_dict: dict):
 
 
 def backup_check(dump: Path) -> BackupCheck:
-    """Back up, restore into a scratch database, and compare counts and the audit checksum."""
+    """Back up, restore into a scratch database, and compare counts, the audit checksum and the
+    audit table's guard (its triggers, and the erasure function under its own role)."""
     settings_dict = _require_postgresql()
     backup(dump)
     with connection.cursor() as cursor:
-        source_counts, source_audit = _snapshot(cursor)
+        source_counts, source_audit, source_guard = _snapshot(cursor)
     scratch = f"tideline_restore_check_{uuid.uuid4().hex[:12]}"
     admin = _admin_connection(settings_dict)
     try:
@@ -141,7 +185,7 @@ def backup_check(dump: Path) -> BackupCheck:
         )
         try:
             with restored.cursor() as cursor:
-                restored_counts, restored_audit = _snapshot(cursor)
+                restored_counts, restored_audit, restored_guard = _snapshot(cursor)
         finally:
             restored.close()
     finally:
@@ -158,4 +202,9 @@ def backup_check(dump: Path) -> BackupCheck:
             )
     if restored_audit != source_audit:
         result.mismatches.append("audit trail checksum differs after restore")
+    if restored_guard != source_guard:
+        result.mismatches.append(
+            f"audit table guard differs after restore (triggers, erasure function owner): "
+            f"{source_guard} in the source, {restored_guard} restored"
+        )
     return result

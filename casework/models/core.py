@@ -188,6 +188,12 @@ class Case(Record):
         help_text="Visible only to the allocated case manager, the supervisor and named users "
         "(for example when the perpetrator works for a partner agency).",
     )
+    # Set and cleared by a supervisor of the case's team with a reason (casework.restriction).
+    restricted_reason = models.TextField("Why access is restricted", blank=True)
+    restricted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    restricted_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -32,6 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from accounts.models import Area
 from accounts.records import Record
 from casework.models.core import Case, Perpetrator
 
@@ -352,6 +353,14 @@ class Incident(Record):
 
     perpetrator = models.ForeignKey(Perpetrator, on_delete=models.PROTECT, related_name="incidents")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="incidents")
+    # The police force area whose reference this is: references are unique per force, so another
+    # area's incidents never decide whether this area's reference is new.
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The police force area that recorded it (the person's area when it was recorded).",
+    )
     occurred_on = models.DateField("Date of incident")
     occurred_at = models.TimeField("Time of incident", null=True, blank=True)
     incident_type = models.CharField("Type of incident", max_length=20, choices=IncidentType.choices)
@@ -390,11 +399,12 @@ class Incident(Record):
             ),
         ]
         constraints = [
-            # Unique across deleted rows too: it is the idempotency key for imports.
+            # Unique per police force, across deleted rows too: it is the idempotency key for
+            # imports and the feed, and each force numbers its own incidents.
             models.UniqueConstraint(
-                fields=["police_reference"],
+                fields=["area", "police_reference"],
                 condition=~Q(police_reference=""),
-                name="incident_police_reference_unique",
+                name="incident_area_police_reference_unique",
             ),
             models.CheckConstraint(
                 condition=Q(children_present=True) | Q(children_count__isnull=True) | Q(children_count=0),
@@ -404,6 +414,13 @@ class Incident(Record):
 
     def __str__(self) -> str:
         return f"{self.get_offence_display()} on {self.occurred_on:%d %b %Y}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.area_id is None and self.perpetrator_id is not None:
+            self.area_id = Perpetrator.all_objects.values_list("area_id", flat=True).get(
+                pk=self.perpetrator_id
+            )
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors = {}

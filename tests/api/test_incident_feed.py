@@ -146,3 +146,51 @@ def test_reading_the_feed_is_not_offered(api_data, feed):
 
 def test_empty_batch_is_refused(api_data, feed):
     assert feed.post(BATCH, {"incidents": []}, format="json").status_code == 400
+
+
+# --- References are unique per police force (area) ----------------------------------------------
+
+
+def south_incident(api_data, reference: str) -> Incident:
+    from casework import services_legal
+
+    return services_legal.incident_create(
+        actor=api_data.other_area_case.case_manager,
+        perpetrator=api_data.other_area_case.perpetrator,
+        case=api_data.other_area_case,
+        police_reference=reference,
+        occurred_on=timezone.localdate() - datetime.timedelta(days=9),
+        incident_type="crime",
+        offence="harassment",
+        summary="South's own summary",
+    )
+
+
+def test_a_push_of_a_reference_another_area_holds_creates_this_areas_own_incident(api_data, feed):
+    south = south_incident(api_data, "SHARED/2026/0001")
+    response = feed.post(SINGLE, incident(api_data, "SHARED/2026/0001"), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    # Nothing about the south incident: not "already present", not its id, not its details.
+    assert body["created"] == 1 and body["already_present"] == 0
+    assert body["incident_ids"] != [south.pk]
+    assert "South" not in response.content.decode() and str(south.pk) not in body["incident_ids"]
+    north = Incident.objects.get(pk=body["incident_ids"][0])
+    assert north.area == api_data.case.perpetrator.area and north.perpetrator == api_data.case.perpetrator
+    south.refresh_from_db()
+    assert (
+        south.perpetrator == api_data.other_area_case.perpetrator and south.summary == "South's own summary"
+    )
+    again = feed.post(SINGLE, incident(api_data, "SHARED/2026/0001"), format="json")
+    assert again.status_code == 200 and again.json() == {
+        "created": 0,
+        "already_present": 1,
+        "incident_ids": [],
+    }
+
+
+def test_another_areas_earlier_push_does_not_block_this_areas_incident(api_data, feed):
+    assert feed.post(SINGLE, incident(api_data, "SHARED/2026/0002"), format="json").status_code == 201
+    south = south_incident(api_data, "SHARED/2026/0002")
+    assert south.area == api_data.other_area_case.perpetrator.area
+    assert Incident.objects.filter(police_reference="SHARED/2026/0002").count() == 2

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from accounts.models import AuditEvent
-from casework import services
+from casework import services, services_legal
 from casework.imports import incident_import_csv
 from casework.models import Incident, RfgScore
 from tests.casework.legal.conftest import days_ago
@@ -117,7 +117,8 @@ def test_people_in_another_area_and_ambiguous_names_are_rejected(world, legal_ca
     ("content", "message"),
     [
         (b"", "The file is empty."),
-        (b"\xff\xfe\x00bad", "The file must be a CSV saved as UTF-8."),
+        (b"\xff\xfe\x00bad", "The file is saved as UTF-16."),
+        (HEADER.encode() + "NS/1,caf\xe9".encode("latin-1"), "line 2 has bytes that are not UTF-8"),
         (b"police_reference,occurred_on\nNS/1,2025-01-01\n", "missing the required column"),
         (HEADER.encode(), "no incidents"),
         ((HEADER.strip() + ",colour\n").encode(), "does not know: colour"),
@@ -141,3 +142,39 @@ def test_successful_import_is_audited(world, legal_case):
     )
     assert AuditEvent.objects.filter(object_type="casework.incidentimport", action="create").exists()
     assert AuditEvent.objects.filter(object_type="casework.incident", action="create").count() == 1
+
+
+def test_another_areas_reference_neither_shows_as_present_nor_blocks_the_import(world, legal_case, new_case):
+    south_case = new_case("south", first_name="Sam", last_name="Southby")
+    services_legal.incident_create(
+        actor=world.user("casemanager", "south"),
+        perpetrator=south_case.perpetrator,
+        case=south_case,
+        police_reference="XA/1",
+        occurred_on=days_ago(9),
+        incident_type="crime",
+        offence="harassment",
+    )
+    text = HEADER + f"XA/1,{days_ago(5).isoformat()},crime,common_assault,yes,{legal_case.perpetrator.pk},\n"
+    result = run(world, text)
+    assert result.ok and (result.created, result.already_present) == (1, 0)
+    # And the south area's own re-import still recognises only its own incident.
+    south_text = (
+        HEADER + f"XA/1,{days_ago(9).isoformat()},crime,harassment,yes,{south_case.perpetrator.pk},\n"
+    )
+    again = run(world, south_text, area="south")
+    assert again.ok and (again.created, again.already_present) == (0, 1)
+    assert sorted(
+        Incident.objects.filter(police_reference="XA/1").values_list("area__code", flat=True)
+    ) == sorted([world.areas["north"].code, world.areas["south"].code])
+
+
+def test_the_database_keeps_references_unique_within_an_area_only(world, legal_case, new_case):
+    from django.db import IntegrityError, transaction
+
+    fields = {"occurred_on": days_ago(3), "incident_type": "crime", "offence": "harassment"}
+    Incident.objects.create(perpetrator=legal_case.perpetrator, police_reference="DB/1", **fields)
+    south = new_case("south", first_name="Sam", last_name="Southby")
+    Incident.objects.create(perpetrator=south.perpetrator, police_reference="DB/1", **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Incident.objects.create(perpetrator=legal_case.perpetrator, police_reference="DB/1", **fields)
