@@ -36,6 +36,7 @@ DATA_MIGRATIONS = [
 NOT_ROW_INSTALLERS = [
     ("accounts.migrations.0002_audit_append_only", "forwards"),
     ("accounts.migrations.0004_retention_and_sar", "forwards"),
+    ("accounts.migrations.0005_sar_exemptions", "forwards"),
     ("referrals.migrations.0003_named_victim_pick_up", "assign_idva_teams"),
 ]
 
