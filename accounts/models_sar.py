@@ -1,9 +1,9 @@
 """Subject access requests: everything Tideline holds about one person, gathered into items.
 
 The DPO opens a request for a perpetrator or a victim-survivor; `accounts.sar.sar_gather`
-copies what is held into `SarItem` rows. Items about someone else (a linked victim in a
-perpetrator's request, the perpetrator in a victim's, children, other named people) are third
-party and withheld from the export until a reviewer releases them one by one, with a reason.
+copies what is held into `SarItem` rows, in plain words. Items the Data Protection Act 2018
+exempts (crime and taxation, serious harm, other people's information) start withheld under
+their named exemption until the DPO decides each one, with a reason.
 """
 
 from __future__ import annotations
@@ -59,32 +59,87 @@ class SubjectAccessRequest(models.Model):
         return f"SAR-{self.pk:05d}" if self.pk else "SAR-new"
 
 
+class Exemption(models.TextChoices):
+    """The Data Protection Act 2018 exemptions a subject access response may rely on."""
+
+    CRIME_TAXATION = "crime_taxation", "Crime and taxation"
+    SERIOUS_HARM = "serious_harm", "Serious harm"
+    THIRD_PARTY = "third_party", "Information about other people"
+    LEGAL_PRIVILEGE = "legal_privilege", "Legal professional privilege"
+
+
+# What the law says, for the reviewer and (in plain words) for the covering letter.
+# Where each is in the Data Protection Act 2018.
+EXEMPTION_LAW = {
+    Exemption.CRIME_TAXATION: "Schedule 2, paragraph 2",
+    Exemption.SERIOUS_HARM: "Schedule 3 (health, social work and education data)",
+    Exemption.THIRD_PARTY: "Schedule 2, paragraph 16",
+    Exemption.LEGAL_PRIVILEGE: "Schedule 2, paragraph 19",
+}
+EXEMPTION_PLAIN = {
+    Exemption.CRIME_TAXATION: (
+        "information whose release would be likely to harm the prevention or detection of crime, "
+        "or the arrest or prosecution of offenders"
+    ),
+    Exemption.SERIOUS_HARM: (
+        "information from health, social work or education records whose release would be likely "
+        "to cause serious harm to the physical or mental health of you or someone else"
+    ),
+    Exemption.THIRD_PARTY: (
+        "information about other people, or which would identify other people, who have not agreed "
+        "to its release and whom it would not be reasonable to identify without their agreement"
+    ),
+    Exemption.LEGAL_PRIVILEGE: "confidential legal advice, or information prepared for legal proceedings",
+}
+
+
 class SarItem(models.Model):
-    """One record (or part of a record) held about the subject, as gathered."""
+    """One record (or part of a record) held about the subject, as gathered, in plain words.
+
+    An item is disclosed unless an exemption applies. Items of the kinds the law exempts start
+    withheld under their `exemption` (set when gathered) until the reviewer decides: disclose
+    or keep withheld, with a reason, who and when. The reviewer may also withhold any other item
+    under a named exemption. `source_type`/`source_id` only match items when gathering again:
+    they are never exported.
+    """
+
+    class Decision(models.TextChoices):
+        DISCLOSE = "disclose", "Disclose"
+        WITHHOLD = "withhold", "Keep withheld"
 
     sar = models.ForeignKey(SubjectAccessRequest, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveIntegerField(default=0)
-    section = models.CharField(max_length=60, help_text="e.g. Case file, Victim support, Panels, Audit")
+    section = models.CharField(max_length=120, help_text="A heading the subject reads, e.g. About you")
     title = models.CharField(max_length=200)
     source_type = models.CharField(max_length=60)
     source_id = models.CharField(max_length=64)
-    data = models.JSONField(default=dict, help_text="Field label → value, as held when gathered")
-    third_party = models.BooleanField(default=False)
-    third_party_reason = models.CharField(max_length=200, blank=True)
-    released = models.BooleanField(default=False)
-    release_reason = models.TextField(blank=True)
-    released_by = models.ForeignKey(
+    data = models.JSONField(
+        default=list, help_text="[label, value] pairs in words, in reading order, as gathered"
+    )
+    exemption = models.CharField(max_length=30, choices=Exemption.choices, blank=True)
+    exemption_note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Why this kind of item falls under the exemption (for the reviewer)",
+    )
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    released_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["sar", "order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(released=False) | (Q(third_party=True) & ~Q(release_reason="")),
-                name="sar_item_release_needs_reason",
-            )
+                condition=Q(decision="") | (~Q(decision_reason="") & Q(decided_at__isnull=False)),
+                name="sar_item_decision_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="withhold") | ~Q(exemption=""),
+                name="sar_item_withheld_names_exemption",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -92,4 +147,15 @@ class SarItem(models.Model):
 
     @property
     def disclosed(self) -> bool:
-        return not self.third_party or self.released
+        if self.decision:
+            return self.decision == self.Decision.DISCLOSE
+        return not self.exemption
+
+    @property
+    def awaiting_decision(self) -> bool:
+        """Withheld under an exemption and not yet decided by a reviewer."""
+        return bool(self.exemption) and not self.decision
+
+    @property
+    def exemption_law(self) -> str:
+        return f"Data Protection Act 2018, {EXEMPTION_LAW[self.exemption]}" if self.exemption else ""

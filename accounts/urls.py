@@ -48,16 +48,17 @@ urlpatterns = [
         name="sar_export_json",
         access=roles("dpo"),
     ),
+    route("subject-access/<int:pk>/preview/", views_sar.sar_preview, name="sar_preview", access=roles("dpo")),
     route(
-        "subject-access/<int:pk>/items/<int:item_pk>/release/",
-        views_sar.sar_item_release,
-        name="sar_item_release",
+        "subject-access/<int:pk>/items/<int:item_pk>/decide/",
+        views_sar.sar_item_decide,
+        name="sar_item_decide",
         access=roles("dpo"),
     ),
     route(
-        "subject-access/<int:pk>/items/<int:item_pk>/withhold/",
-        views_sar.sar_item_withhold,
-        name="sar_item_withhold",
+        "subject-access/<int:pk>/withhold-remaining/",
+        views_sar.sar_withhold_remaining,
+        name="sar_withhold_remaining",
         access=roles("dpo"),
     ),
 ]

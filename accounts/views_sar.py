@@ -1,4 +1,4 @@
-"""Subject access request pages for the data protection officer: open, review, release, export."""
+"""Subject access request pages for the data protection officer: open, review, decide, preview, export."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import audit, sar
+from accounts import audit, sar, sar_export
 from accounts.forms_govuk import GovukForm
 from accounts.models import AuditEvent
-from accounts.models_sar import SarItem, SubjectAccessRequest
+from accounts.models_sar import Exemption, SarItem, SubjectAccessRequest
 
 PAGE_SIZE = 50
 
@@ -40,19 +40,64 @@ class SarCreateForm(GovukForm):
     )
 
 
-class ReleaseForm(GovukForm):
+class DecisionForm(GovukForm):
+    """Disclose an item or keep it withheld under a named exemption, with the reason."""
+
+    decision = forms.ChoiceField(
+        label="Your decision", choices=SarItem.Decision.choices, widget=forms.RadioSelect
+    )
+    exemption = forms.ChoiceField(
+        label="Exemption, if you keep it withheld",
+        choices=[("", "Choose an exemption"), *Exemption.choices],
+        required=False,
+    )
     reason = forms.CharField(
-        label="Why this can be released",
+        label="Reason for your decision",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For example: the third party consented, or it is already known to the requester.",
+        help_text="For example: the information is already known to them, or the other person agreed.",
     )
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].replace("\x00", "").strip()
         if not reason:
-            raise ValidationError("Enter why this third-party information can be released")
+            raise ValidationError("Enter the reason for your decision")
         return reason
+
+
+class WithholdForm(DecisionForm):
+    """Withhold one of the subject's own items (for example a note that names someone else)."""
+
+    decision = forms.ChoiceField(
+        choices=[(SarItem.Decision.WITHHOLD, "Withhold")],
+        widget=forms.HiddenInput,
+        initial=SarItem.Decision.WITHHOLD,
+    )
+    exemption = forms.ChoiceField(
+        label="Exemption that allows it to be withheld",
+        choices=[("", "Choose an exemption"), *Exemption.choices],
+    )
+
+
+class WithholdRemainingForm(GovukForm):
+    exemption = forms.ChoiceField(choices=Exemption.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Reason for keeping them all withheld",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].replace("\x00", "").strip()
+        if not reason:
+            raise ValidationError("Enter the reason for your decision")
+        return reason
+
+
+def _decision_form(item: SarItem, data=None):
+    form_class = DecisionForm if (item.exemption or item.decision) else WithholdForm
+    initial = {"exemption": item.exemption} if item.exemption else {}
+    return form_class(data, prefix=f"item{item.pk}", initial=initial)
 
 
 def _apply(form, error: ValidationError) -> None:
@@ -92,25 +137,42 @@ def sar_new(request):
     return render(request, "accounts/sar/sar_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _detail(request, subject_request, *, release_form=None, failed_item=None, status=200):
-    items = list(subject_request.items.select_related("released_by"))
+def _detail(request, subject_request, *, failed_form=None, failed_item=None, bulk_form=None, status=200):
+    items = list(subject_request.items.select_related("decided_by"))
     sections: dict[str, list[SarItem]] = {}
+    waiting: dict[str, int] = {}
     for item in items:
         item.rows = sar.display_rows(item.data)
-        if item.third_party and not item.released:
-            item.form = release_form if item.pk == failed_item else ReleaseForm(prefix=f"item{item.pk}")
+        item.form = failed_form if item.pk == failed_item else _decision_form(item)
         sections.setdefault(item.section, []).append(item)
+        if item.awaiting_decision:
+            waiting[item.exemption] = waiting.get(item.exemption, 0) + 1
+    bulk = [
+        {
+            "exemption": Exemption(code).label,
+            "count": count,
+            "form": bulk_form
+            if bulk_form is not None and bulk_form.data.get(f"bulk{code}-exemption") == code
+            else WithholdRemainingForm(prefix=f"bulk{code}", initial={"exemption": code}),
+        }
+        for code, count in waiting.items()
+    ]
     audit.record(request, AuditEvent.Action.VIEW, subject_request, purpose="subject access request review")
+    errors = failed_form if failed_form is not None and failed_form.errors else None
+    if errors is None and bulk_form is not None and bulk_form.errors:
+        errors = bulk_form
     return render(
         request,
         "accounts/sar/sar_detail.html",
         {
             "sar": subject_request,
             "sections": sections,
+            "total": len(items),
             "withheld": sum(1 for i in items if not i.disclosed),
-            "third_party": sum(1 for i in items if i.third_party),
-            "release_form": release_form,
-            "failed_item": failed_item,
+            "waiting": sum(waiting.values()),
+            "bulk": bulk,
+            "error_form": errors,
+            "bulk_open": bulk_form is not None,
         },
         status=status,
     )
@@ -131,46 +193,79 @@ def _item(request, pk, item_pk) -> tuple[SubjectAccessRequest, SarItem]:
 
 
 @require_POST
-def sar_item_release(request, pk, item_pk):
+def sar_item_decide(request, pk, item_pk):
     subject_request, item = _item(request, pk, item_pk)
-    form = ReleaseForm(request.POST, prefix=f"item{item.pk}")
+    form = _decision_form(item, request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            sar.sar_item_release(
-                item=item, actor=request.user, reason=form.cleaned_data["reason"], request=request
+            decided = sar.sar_item_decide(
+                item=item,
+                actor=request.user,
+                decision=data["decision"],
+                exemption=data.get("exemption") or "",
+                reason=data["reason"],
+                request=request,
             )
         except ValidationError as error:
             _apply(form, error)
         else:
-            messages.success(request, f"Released: {item.title}.")
+            messages.success(request, f"{decided.get_decision_display()}: {decided.title}.")
             return redirect(reverse("accounts:sar_detail", args=[subject_request.pk]) + f"#item-{item.pk}")
-    return _detail(request, subject_request, release_form=form, failed_item=item.pk, status=400)
+    return _detail(request, subject_request, failed_form=form, failed_item=item.pk, status=400)
 
 
 @require_POST
-def sar_item_withhold(request, pk, item_pk):
-    subject_request, item = _item(request, pk, item_pk)
-    try:
-        sar.sar_item_withhold(item=item, actor=request.user, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Withheld again: {item.title}.")
-    return redirect(reverse("accounts:sar_detail", args=[subject_request.pk]) + f"#item-{item.pk}")
+def sar_withhold_remaining(request, pk):
+    subject_request = sar.get_sar_for_user(request.user, pk)
+    code = next((c for c in Exemption.values if f"bulk{c}-exemption" in request.POST), "")
+    form = WithholdRemainingForm(request.POST, prefix=f"bulk{code}")
+    if form.is_valid():
+        try:
+            count = sar.sar_withhold_remaining(
+                sar=subject_request,
+                actor=request.user,
+                exemption=form.cleaned_data["exemption"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"{count} item{'s' if count != 1 else ''} kept withheld.")
+            return redirect("accounts:sar_detail", subject_request.pk)
+    return _detail(request, subject_request, bulk_form=form, status=400)
 
 
 @require_POST
 def sar_regather(request, pk):
     subject_request = sar.get_sar_for_user(request.user, pk)
     sar.sar_gather(sar=subject_request, actor=request.user, request=request)
-    messages.success(request, "Gathered again from the current records. Earlier releases were kept.")
+    messages.success(request, "Gathered again from the current records. Earlier decisions were kept.")
+    return redirect("accounts:sar_detail", subject_request.pk)
+
+
+@require_GET
+def sar_preview(request, pk):
+    subject_request = sar.get_sar_for_user(request.user, pk)
+    context = sar_export.response(subject_request, actor=request.user)
+    context["waiting"] = sar_export.awaiting_decision(subject_request)
+    audit.record(request, AuditEvent.Action.VIEW, subject_request, purpose="subject access response preview")
+    return render(request, "accounts/sar/sar_preview.html", context)
+
+
+def _not_ready(request, subject_request, error: ValidationError):
+    messages.error(request, " ".join(error.messages))
     return redirect("accounts:sar_detail", subject_request.pk)
 
 
 @require_GET
 def sar_export_pdf(request, pk):
     subject_request = sar.get_sar_for_user(request.user, pk)
-    pdf, _pages = sar.export_pdf(sar=subject_request, actor=request.user, request=request)
+    try:
+        pdf, _pages = sar_export.export_pdf(sar=subject_request, actor=request.user, request=request)
+    except ValidationError as error:
+        return _not_ready(request, subject_request, error)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{subject_request.reference}.pdf"'
     return response
@@ -179,7 +274,10 @@ def sar_export_pdf(request, pk):
 @require_GET
 def sar_export_json(request, pk):
     subject_request = sar.get_sar_for_user(request.user, pk)
-    body = sar.export_json(sar=subject_request, actor=request.user, request=request)
+    try:
+        body = sar_export.export_json(sar=subject_request, actor=request.user, request=request)
+    except ValidationError as error:
+        return _not_ready(request, subject_request, error)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{subject_request.reference}.json"'
     return response

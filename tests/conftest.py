@@ -38,6 +38,7 @@ NOT_ROW_INSTALLERS = [
     ("accounts.migrations.0004_retention_and_sar", "forwards"),
     ("accounts.migrations.0005_user_email_normalised", "normalise_existing"),
     ("accounts.migrations.0006_audit_erasure_only_through_retention", "forwards"),
+    ("accounts.migrations.0007_sar_exemptions", "forwards"),
     ("referrals.migrations.0003_named_victim_pick_up", "assign_idva_teams"),
     ("casework.migrations.0012_incident_area_and_case_restriction", "fill_area"),
 ]

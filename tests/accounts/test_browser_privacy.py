@@ -1,5 +1,6 @@
 """The DPO's privacy journey in a browser, with axe-core on every page: open a subject access
-request, release one withheld item, then keep a record due for retention review longer."""
+request, decide one withheld item, preview the letter, then keep a record due for retention
+review longer."""
 
 import datetime
 
@@ -34,18 +35,26 @@ def test_the_dpo_opens_a_subject_access_request_and_decides_a_retention_review(u
     ui.submit("Gather records")
     assert "Subject access request SAR-" in page.get_by_role("heading", level=1).inner_text()
     main = page.locator("main").inner_text()
-    assert "Third party: withheld" in main
-    assert "Lantern Row" not in main  # the victim's address is withheld on the page too
+    assert "Withheld: decision needed" in main
+    assert "Lantern Row" not in main  # a victim's address is never gathered into his request
 
     opened = SubjectAccessRequest.objects.order_by("-id").first()
-    address = opened.items.get(source_type="victims.victimaddress")
-    card = page.locator(f"#item-{address.pk}")
-    card.locator("textarea").fill("The victim-survivor agreed in writing")
+    note = opened.items.get(source_type="casework.casenote")
+    card = page.locator(f"#item-{note.pk}")
+    card.get_by_label("Disclose").check()
+    card.get_by_label("Reason for your decision").fill("His own words; nobody else is named")
     with page.expect_navigation():
-        card.get_by_role("button").click()
+        card.get_by_role("button", name="Record decision").click()
     ui.axe()
-    assert SarItem.objects.get(pk=address.pk).released
-    assert "Third party: released" in page.locator(f"#item-{address.pk}").inner_text()
+    assert SarItem.objects.get(pk=note.pk).decision == "disclose"
+    assert "Disclosed after review" in page.locator(f"#item-{note.pk}").inner_text()
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Preview the response").click()
+    ui.axe()
+    letter = page.locator("main").inner_text()
+    assert "Dear Owen Archer-Retention," in letter and "Information Commissioner" in letter
+    assert "Engaged well in the last sessions." in letter  # the note just disclosed
 
     ui.goto("/retention/")
     review = RetentionReview.objects.get(record_type="case", object_id=str(case.pk), status="pending")
