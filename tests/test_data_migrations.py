@@ -21,8 +21,9 @@ def _project_run_python() -> set[tuple[str, str]]:
     found = set()
     for migration in loader.disk_migrations.values():
         module = type(migration).__module__
-        if not Path(apps.get_app_config(migration.app_label).path).is_relative_to(ROOT):
-            continue
+        app_path = Path(apps.get_app_config(migration.app_label).path)
+        if not app_path.is_relative_to(ROOT) or "site-packages" in app_path.parts:
+            continue  # a library's own migrations
         for operation in migration.operations:
             if isinstance(operation, RunPython):
                 found.add((module, operation.code.__name__))

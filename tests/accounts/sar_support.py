@@ -129,9 +129,7 @@ def build_people(world) -> dict:
         why="Missed sessions can mean rising risk",
         todo="Contact him",
     )
-    break_glass_open(
-        reference=case.reference, reason=BREAK_GLASS_REASON, actor=world.user("supervisor", "south")
-    )
+    break_glass_open(reference=case.reference, reason=BREAK_GLASS_REASON, actor=world.user("police", "north"))
     audit.record(None, AuditEvent.Action.VIEW, case, user=world.user("supervisor", "north"))
 
     victim = v_services.victim_create(
