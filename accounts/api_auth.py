@@ -2,7 +2,10 @@
 
 - `ApiTokenAuthentication`: `Authorization: Token <key>` (or `Bearer <key>`). The key is hashed
   and looked up; revoked, expired or unknown keys, and tokens whose service user is inactive,
-  get 401. `request.user` is the token's service user and `request.auth` the `ApiToken`.
+  get 401. `request.user` is the token's service user and `request.auth` the `ApiToken`. The
+  user acts only through their memberships in the token's organisation
+  (`accounts.backends.bind_to_organisation`): a service user who also works in another agency's
+  or area's team does not bring that team's records to the token.
 - `VerifiedSessionAuthentication`: a signed-in browser session, with CSRF enforced (DRF) and,
   when `TIDELINE_REQUIRE_MFA` is on, the second factor done - as for every page.
 - `TokenScopePermission`: a token may only do what its scopes name (sessions are limited by the
@@ -27,6 +30,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.settings import api_settings
 
+from accounts.backends import bind_to_organisation
 from accounts.models_api import ApiToken, hash_key
 
 logger = logging.getLogger(__name__)
@@ -66,7 +70,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             # At most one write a minute per token: enough to see which tokens are in use.
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now
-        return token.user, token
+        return bind_to_organisation(token.user, token.organisation_id), token
 
     def authenticate_header(self, request) -> str:
         return self.keyword

@@ -70,6 +70,26 @@ def load_practitioner(user_id) -> User | None:
     return user
 
 
+def bind_to_organisation(user: User, organisation_id: int) -> User:
+    """Limit `user` to their active memberships in one organisation, for the rest of this request.
+
+    An API token is issued to one organisation; its service user may also work in other teams
+    (another agency, another area's IDVA team). Everything the access policy derives from
+    memberships - roles, team ids, areas, the agencies represented - reads
+    `User.active_memberships()`, so loading only this organisation's rows into it binds every
+    rule at once. Reads one query: the memberships with team, organisation and area joined.
+    """
+    user._active_memberships = list(
+        Membership.objects.filter(user_id=user.pk, active=True, team__organisation_id=organisation_id)
+        .select_related("team__organisation", "team__area")
+        .order_by("team__name", "role")
+    )
+    for membership in user._active_memberships:
+        membership.user = user
+    user.bound_organisation_id = organisation_id
+    return user
+
+
 class PractitionerBackend(ModelBackend):
     """Django's model backend, loading the signed-in user with `load_practitioner`."""
 

@@ -4,6 +4,12 @@ Visible when: the user is a case manager or supervisor in the owning team (unles
 is restricted), is the allocated case manager or supervisor, holds a direct object grant,
 or has unexpired break-glass access. Nothing else opens a case: not admin, not superuser,
 not a model-wide permission.
+
+An API token's service user acts only for the token's organisation
+(`accounts.backends.bind_to_organisation`): their team memberships are that organisation's
+alone, an allocation counts only on a case of one of its teams, and break-glass (a person's
+reasoned, time-limited act on a page) counts not at all. Grants are given to the named
+practitioner for their work with the case, so they count through the API too.
 """
 
 from __future__ import annotations
@@ -30,6 +36,40 @@ def granted_case_ids(user, codename: str = "view_case"):
     )
 
 
+def _bound_organisation_id(user) -> int | None:
+    return getattr(user, "bound_organisation_id", None)
+
+
+def _allocations(user, field: str):
+    """Cases `user` is allocated to as `field` (case_manager or supervisor)."""
+    cases = Case.objects.order_by().filter(**{field: user})
+    if _bound_organisation_id(user) is not None:
+        cases = cases.filter(team__organisation_id=_bound_organisation_id(user))
+    return cases
+
+
+def _break_glass_case_ids(user):
+    if _bound_organisation_id(user) is not None:
+        return BreakGlassAccess.objects.none().values("case_id")
+    return BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values("case_id")
+
+
+def _allocated_q(user) -> Q:
+    """The cases `user` is allocated to, as a condition on the case row (as `_allocations` counts)."""
+    allocated = Q(case_manager=user) | Q(supervisor=user)
+    if _bound_organisation_id(user) is not None:
+        allocated &= Q(team__organisation_id=_bound_organisation_id(user))
+    return allocated
+
+
+def _allocated_as(user, case: Case, *fields: str) -> bool:
+    """Whether `user` is allocated to `case` as one of `fields` (as `_allocations` counts)."""
+    if not any(getattr(case, f"{field}_id") == user.pk for field in fields):
+        return False
+    bound = _bound_organisation_id(user)
+    return bound is None or case.team.organisation_id == bound
+
+
 def visible_case_ids(user):
     """The ids CaseRule.visible admits, as one index scan per relation joined by UNION ALL.
 
@@ -45,14 +85,10 @@ def visible_case_ids(user):
         related.filter(team_id__in=team_ids, restricted=False)
         .values("pk")
         .union(
-            related.filter(case_manager=user).values("pk"),
-            related.filter(supervisor=user).values("pk"),
+            _allocations(user, "case_manager").values("pk"),
+            _allocations(user, "supervisor").values("pk"),
             related.filter(pk__in=granted_case_ids(user)).values("pk"),
-            related.filter(
-                pk__in=BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
-                    "case_id"
-                )
-            ).values("pk"),
+            related.filter(pk__in=_break_glass_case_ids(user)).values("pk"),
             all=True,
         )
     )
@@ -83,24 +119,18 @@ class CaseRule:
         team_ids = user.team_ids(*CASE_TEAM_ROLES)
         return Case.objects.filter(
             Q(team_id__in=team_ids, restricted=False)
-            | Q(case_manager=user)
-            | Q(supervisor=user)
+            | _allocated_q(user)
             | Q(pk__in=granted_case_ids(user))
-            | Q(
-                pk__in=BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
-                    "case_id"
-                )
-            )
+            | Q(pk__in=_break_glass_case_ids(user))
         )
 
     def allows(self, user, action: str, case: Case) -> bool:
         supervises_team = case.team_id in user.team_ids(Role.SUPERVISOR)
         if action in (ALLOCATE, APPROVE_CLOSURE, GRANT):
-            return supervises_team or case.supervisor_id == user.pk
+            return supervises_team or _allocated_as(user, case, "supervisor")
         if action == EDIT:
             return (
-                case.case_manager_id == user.pk
-                or case.supervisor_id == user.pk
+                _allocated_as(user, case, "case_manager", "supervisor")
                 or supervises_team
                 or CaseUserObjectPermission.objects.filter(
                     user=user, content_object=case, permission__codename="change_case"

@@ -22,10 +22,11 @@ from rest_framework.views import APIView
 
 from accounts import audit
 from accounts.api_access import PolicyAPIMixin, audit_purpose, errors, service_errors
-from accounts.models import AuditEvent, Role, Team
+from accounts.models import AuditEvent, Team
 from accounts.models_api import Scope
 from casework import services, services_legal
 from casework.access import visible_case_ids
+from casework.choices import importing_teams
 from casework.imports import COLUMNS, incident_import_csv
 from casework.models import Case, CustodyRecord, DisruptionAction, IncidentSource, Order, RiskLevel
 from casework.serializers import (
@@ -279,14 +280,7 @@ def importing_team(user) -> Team | None:
     Police agency representatives cannot import (matching would tell them whom Tideline holds
     a case on), so the feed's token belongs to a service user in the receiving case-management team.
     """
-    return (
-        Team.objects.filter(
-            pk__in=user.team_ids(Role.CASE_MANAGER, Role.SUPERVISOR), kind=Team.Kind.CASE_MANAGEMENT
-        )
-        .select_related("area")
-        .order_by("pk")
-        .first()
-    )
+    return importing_teams(user).select_related("area").order_by("pk").first()
 
 
 def _rows_to_csv(rows: list[dict[str, str]]) -> io.StringIO:

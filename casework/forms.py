@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from accounts.choices import PermittedModelChoiceField, bind_choices
 from accounts.forms_govuk import GovukForm, GovukModelForm
-from accounts.models import Organisation, Role, User
 from accounts.safe_text import validate_no_contact_details
 from casework.models import (
     BehaviourType,
@@ -158,28 +158,24 @@ class RiskChangeForm(GovukForm):
 
 
 class AllocateForm(GovukForm):
-    case_manager = forms.ModelChoiceField(
+    case_manager = PermittedModelChoiceField(
+        "casework.case_manager",
         label="Case manager",
-        queryset=User.objects.none(),
         empty_label="Choose a case manager",
         error_messages={"required": "Choose a case manager"},
     )
 
-    supervisor = forms.ModelChoiceField(
+    supervisor = PermittedModelChoiceField(
+        "casework.supervisor",
         label="Supervisor",
-        queryset=User.objects.none(),
         required=False,
         empty_label="Keep the current supervisor",
         help_text="The supervisor approves closure and sees the case on their caseload.",
     )
 
-    def __init__(self, *args, case: Case, **kwargs):
+    def __init__(self, *args, case: Case, user, **kwargs):
         super().__init__(*args, **kwargs)
-        members = User.objects.filter(is_active=True, memberships__team=case.team, memberships__active=True)
-        self.fields["case_manager"].queryset = members.filter(
-            memberships__role__in=[Role.CASE_MANAGER, Role.SUPERVISOR]
-        ).distinct()
-        self.fields["supervisor"].queryset = members.filter(memberships__role=Role.SUPERVISOR).distinct()
+        bind_choices(self, user, team=case.team)
 
 
 # --- The perpetrator record -------------------------------------------------------------------
@@ -294,14 +290,17 @@ class DisruptionActionForm(VersionedModelForm):
             "outcome": forms.Textarea(attrs={"rows": 3}),
             "status": forms.RadioSelect,
         }
-        labels = {"agency": "Agency responsible", "due_date": "Due date", "description": "What will be done"}
+        labels = {"due_date": "Due date", "description": "What will be done"}
 
-    def __init__(self, *args, case: Case, **kwargs):
+    agency = PermittedModelChoiceField(
+        "casework.agency", label="Agency responsible", empty_label="Choose an agency"
+    )
+
+    def __init__(self, *args, case: Case, user, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             del self.fields["version"]
-        self.fields["agency"].queryset = Organisation.objects.filter(area=case.team.area).order_by("name")
-        self.fields["agency"].empty_label = "Choose an agency"
+        bind_choices(self, user, case=case)
 
 
 # --- Sessions and notes -----------------------------------------------------------------------

@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from django import forms
 
+from accounts.choices import PermittedModelChoiceField, bind_choices
 from accounts.forms_govuk import GovukForm
 from accounts.safe_text import validate_no_contact_details
 from casework.forms import VersionField
-from casework.models import Assessment, AssessmentInstrument
+from casework.models import Assessment
 from casework.models.casefile import SEVERITY_CHOICES
 
 
 class StartAssessmentForm(GovukForm):
-    instrument = forms.ModelChoiceField(
+    instrument = PermittedModelChoiceField(
+        "casework.assessment_instrument",
         label="Which assessment?",
-        queryset=AssessmentInstrument.objects.filter(active=True),
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={"required": "Choose an assessment"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        bind_choices(self, user)
         self.fields["instrument"].label_from_instance = lambda i: f"{i.name} (version {i.version})"
 
 

@@ -8,6 +8,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from accounts.choices import PermittedModelChoiceField, PermittedModelMultipleChoiceField, bind_choices
 from accounts.forms_govuk import GovukForm
 from accounts.safe_text import validate_no_contact_details
 from casework.forms import VersionField
@@ -17,10 +18,13 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 MONTHS = [("", "Not known")] + [(str(n), datetime.date(2000, n, 1).strftime("%B")) for n in range(1, 13)]
 
 
-class SafeLinkChoiceField(forms.ModelMultipleChoiceField):
-    """Linked victims as checkboxes labelled only "Ex-partner, victim 2" (never a name)."""
+class SafeLinkChoiceField(PermittedModelMultipleChoiceField):
+    """The perpetrator's linked victims as checkboxes labelled only "Ex-partner, victim 2" (never a name)."""
 
     widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__("casework.victim_link", **kwargs)
 
     def label_from_instance(self, obj) -> str:
         return obj.safe_label
@@ -54,7 +58,7 @@ class OrderForm(GovukForm):
         "postcode or a phone number: this is seen on the perpetrator's side.",
         validators=[validate_no_contact_details],
     )
-    protected_persons = SafeLinkChoiceField(label="Protected people", queryset=None, required=False)
+    protected_persons = SafeLinkChoiceField(label="Protected people", required=False)
     notified_on = forms.DateField(
         label="Name and address notified to police on",
         required=False,
@@ -62,12 +66,12 @@ class OrderForm(GovukForm):
     )
     version = VersionField(required=False)
 
-    def __init__(self, *args, links, versioned: bool = False, **kwargs):
+    def __init__(self, *args, case, user, versioned: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["protected_persons"].queryset = links
+        bind_choices(self, user, case=case)
         self.fields["protected_persons"].help_text = (
             "Victims linked to this person, shown by label only."
-            if links.exists()
+            if self.fields["protected_persons"].queryset.exists()
             else "No victims are linked yet."
         )
         self.fields["version"].required = versioned
@@ -211,7 +215,7 @@ class IncidentForm(GovukForm):
         widget=forms.RadioSelect,
         coerce=lambda value: value == "yes",
     )
-    victim_links = SafeLinkChoiceField(label="Victims involved", queryset=None, required=False)
+    victim_links = SafeLinkChoiceField(label="Victims involved", required=False)
     children_present = forms.BooleanField(label="Children were present", required=False)
     children_count = forms.IntegerField(
         label="Number of children present", required=False, min_value=0, max_value=30
@@ -231,12 +235,12 @@ class IncidentForm(GovukForm):
     )
     version = VersionField(required=False)
 
-    def __init__(self, *args, links, versioned: bool = False, **kwargs):
+    def __init__(self, *args, case, user, versioned: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["victim_links"].queryset = links
+        bind_choices(self, user, case=case)
         self.fields["victim_links"].help_text = (
             "Victims linked to this person, shown by label only."
-            if links.exists()
+            if self.fields["victim_links"].queryset.exists()
             else "No victims are linked yet."
         )
         self.fields["children_count"].widget.attrs.update(
@@ -274,19 +278,16 @@ class IncidentImportForm(GovukForm):
     # wrong file or an attempt to tie up a worker.
     MAX_BYTES = 20 * 1024 * 1024
 
-    team = forms.ModelChoiceField(label="Import for", queryset=None, required=False, empty_label=None)
+    team = PermittedModelChoiceField("casework.importing_team", label="Import for", empty_label=None)
     file = forms.FileField(
         label="Upload a police incident extract (CSV)", help_text="A CSV file of up to 20 MB."
     )
 
-    def __init__(self, *args, teams, **kwargs):
+    def __init__(self, *args, teams, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.teams = teams
         if len(teams) > 1:
-            from accounts.models import Team
-
-            self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
-            self.fields["team"].required = True
+            bind_choices(self, user)
             self.fields["team"].help_text = "People are matched within this team's area."
         else:
             del self.fields["team"]

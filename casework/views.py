@@ -239,6 +239,7 @@ def case_allocate(request, pk):
     form = AllocateForm(
         request.POST or None,
         case=case,
+        user=request.user,
         initial={"case_manager": case.case_manager_id, "supervisor": case.supervisor_id},
     )
 

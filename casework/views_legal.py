@@ -36,7 +36,6 @@ from casework.selectors_legal import (
     order_for_case,
     orders_for_case,
     rfg_for_case,
-    safe_victim_links,
 )
 from casework.views import attempt, case_page, done, view_case
 
@@ -81,7 +80,7 @@ def orders(request, pk):
 @require_http_methods(["GET", "POST"])
 def order_add(request, pk):
     case = view_case(request, pk, purpose="record an order", action=EDIT)
-    form = OrderForm(request.POST or None, links=safe_victim_links(perpetrator=case.perpetrator))
+    form = OrderForm(request.POST or None, case=case, user=request.user)
     created = {}
 
     def save(form):
@@ -130,12 +129,7 @@ def order_edit(request, pk, order_pk):
     }
     initial["protected_persons"] = list(order.protected_persons.values_list("pk", flat=True))
     initial["version"] = order.version
-    form = OrderForm(
-        request.POST or None,
-        initial=initial,
-        links=safe_victim_links(perpetrator=case.perpetrator),
-        versioned=True,
-    )
+    form = OrderForm(request.POST or None, initial=initial, case=case, user=request.user, versioned=True)
 
     def save(form):
         fields = form.service_fields()
@@ -261,7 +255,7 @@ def incidents(request, pk):
 @require_http_methods(["GET", "POST"])
 def incident_add(request, pk):
     case = view_case(request, pk, purpose="record an incident", action=EDIT)
-    form = IncidentForm(request.POST or None, links=safe_victim_links(perpetrator=case.perpetrator))
+    form = IncidentForm(request.POST or None, case=case, user=request.user)
 
     def save(form):
         services.incident_create(
@@ -295,12 +289,7 @@ def incident_edit(request, pk, incident_pk):
     initial["is_domestic_abuse"] = "yes" if incident.is_domestic_abuse else "no"
     initial["victim_links"] = list(incident.victim_links.values_list("pk", flat=True))
     initial["version"] = incident.version
-    form = IncidentForm(
-        request.POST or None,
-        initial=initial,
-        links=safe_victim_links(perpetrator=case.perpetrator),
-        versioned=True,
-    )
+    form = IncidentForm(request.POST or None, initial=initial, case=case, user=request.user, versioned=True)
 
     def save(form):
         fields = form.service_fields()

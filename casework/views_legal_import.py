@@ -11,21 +11,16 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from accounts import audit
-from accounts.models import AuditEvent, Role, Team
+from accounts.models import AuditEvent
+from casework.choices import importing_teams
 from casework.forms_legal import IncidentImportForm
 from casework.imports import COLUMNS, incident_import_csv
 
 
-def _importing_teams(user):
-    return Team.objects.filter(
-        pk__in=user.team_ids(Role.CASE_MANAGER, Role.SUPERVISOR), kind=Team.Kind.CASE_MANAGEMENT
-    ).select_related("area")
-
-
 @require_http_methods(["GET", "POST"])
 def incident_import(request):
-    teams = list(_importing_teams(request.user))
-    form = IncidentImportForm(request.POST or None, request.FILES or None, teams=teams)
+    teams = list(importing_teams(request.user).select_related("area"))
+    form = IncidentImportForm(request.POST or None, request.FILES or None, teams=teams, user=request.user)
     result = None
     if request.method == "POST" and form.is_valid():
         team = form.cleaned_data.get("team") or teams[0]

@@ -24,7 +24,7 @@ def assessments(request, pk):
         case = view_case(request, pk, purpose="start assessment", action=EDIT)
     else:
         case = view_case(request, pk, purpose="assessments")
-    form = StartAssessmentForm(request.POST or None)
+    form = StartAssessmentForm(request.POST or None, user=request.user)
     started = {}
 
     def start(form):
@@ -93,7 +93,7 @@ def _plan_item(request, pk, item_pk, *, model, form_class, title: str):
         item = model.objects.filter(case=case, pk=item_pk).first()
         if item is None:
             raise Http404("Not found")
-    extra = {"case": case} if form_class is DisruptionActionForm else {}
+    extra = {"case": case, "user": request.user} if form_class is DisruptionActionForm else {}
     form = form_class(request.POST or None, instance=item, **extra)
 
     def save(form):

@@ -10,6 +10,11 @@
   nominations. Another agency_rep of the same organisation who is not named sees nothing.
 - Named representatives may nominate a perpetrator to a MATAC or perpetrator panel (NOMINATE).
 - Everyone else sees nothing (404).
+
+An API token's service user acts only for the token's organisation
+(`accounts.backends.bind_to_organisation`): roles and represented agencies come from that
+organisation's memberships alone, and being a panel's named chair counts only on a panel
+coordinated by one of its teams.
 """
 
 from __future__ import annotations
@@ -41,8 +46,21 @@ def rep_organisation_ids(user) -> set[int]:
     return {m.team.organisation_id for m in user.active_memberships() if m.role == Role.AGENCY_REP}
 
 
+def _named_chair_q(user, prefix: str = "") -> Q:
+    named = Q(**{f"{prefix}chair": user})
+    bound = getattr(user, "bound_organisation_id", None)
+    if bound is not None:
+        named &= Q(**{f"{prefix}coordinator_team__organisation_id": bound})
+    return named
+
+
+def _is_named_chair(user, panel: Panel) -> bool:
+    bound = getattr(user, "bound_organisation_id", None)
+    return panel.chair_id == user.pk and (bound is None or panel.coordinator_team.organisation_id == bound)
+
+
 def _chair_q(user, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}chair": user}) | Q(
+    return _named_chair_q(user, prefix) | Q(
         **{f"{prefix}coordinator_team_id__in": user.team_ids(Role.PANEL_CHAIR)}
     )
 
@@ -76,13 +94,13 @@ def managed_panels(user):
 
 
 def is_manager(user, panel: Panel) -> bool:
-    return panel.chair_id == user.pk or bool(
+    return _is_named_chair(user, panel) or bool(
         panel.coordinator_team_id in user.team_ids(Role.PANEL_COORDINATOR, Role.PANEL_CHAIR)
     )
 
 
 def is_chair(user, panel: Panel) -> bool:
-    return panel.chair_id == user.pk or panel.coordinator_team_id in user.team_ids(Role.PANEL_CHAIR)
+    return _is_named_chair(user, panel) or panel.coordinator_team_id in user.team_ids(Role.PANEL_CHAIR)
 
 
 def member_organisation_ids(user, panel: Panel) -> set[int]:

@@ -6,4 +6,7 @@ class PanelsConfig(AppConfig):
     verbose_name = "Panels (MARAC, MATAC, perpetrator panels)"
 
     def ready(self) -> None:
-        from panels import access  # noqa: F401  (registers the panel access rules)
+        from panels import (
+            access,  # noqa: F401  (registers the panel access rules)
+            choices,  # noqa: F401  (registers what panel forms may be sent)
+        )

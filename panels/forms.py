@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from accounts.choices import INVALID_CHOICE, PermittedModelChoiceField, bind_choices, permitted
 from accounts.forms_govuk import GovukForm
 from accounts.safe_text import validate_no_contact_details
 from casework.models import Case, RiskLevel
@@ -83,21 +84,27 @@ class AgendaItemAddForm(GovukForm):
         "review are counted from it. Not recorded for reviews.",
     )
 
-    def __init__(self, *args, panel, **kwargs):
+    def __init__(self, *args, panel, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = [("", "Choose a case or victim"), *subject_choices(panel)]
+        self.panel, self.user = panel, user
+        self.fields["subject"].choices = [("", "Choose a case or victim"), *subject_choices(panel, user)]
         if panel.kind != Panel.Kind.MARAC:
             del self.fields["referral_reason"]
 
-    def clean_subject(self):
+    def clean_subject(self) -> tuple[str, Case | Victim]:
+        """("case", the case) or ("victim", the victim), from the same choice sets as the list."""
         kind, _, pk = self.cleaned_data["subject"].partition(":")
-        return kind, int(pk)
+        choice_set = {"case": "panels.agenda_case", "victim": "panels.agenda_victim"}[kind]
+        chosen = permitted(choice_set, self.user, panel=self.panel).filter(pk=int(pk)).first()
+        if chosen is None:
+            raise forms.ValidationError(INVALID_CHOICE)
+        return kind, chosen
 
 
-def subject_choices(panel) -> list[tuple[str, list[tuple[str, str]]]]:
+def subject_choices(panel, user) -> list[tuple[str, list[tuple[str, str]]]]:
     """Grouped choices: open cases (reference and name) and victims (reference and safe label) in the area."""
     cases = (
-        Case.objects.filter(team__area=panel.area_id, closed_on__isnull=True)
+        permitted("panels.agenda_case", user, panel=panel)
         .select_related("perpetrator")
         .order_by("perpetrator__last_name", "pk")[:500]
     )
@@ -108,7 +115,7 @@ def subject_choices(panel) -> list[tuple[str, list[tuple[str, str]]]]:
         .order_by("-is_current", "pk")
     ):
         links.setdefault(link.victim_id, link)
-    victims = Victim.objects.filter(area=panel.area_id).exclude(support_status=Victim.SupportStatus.CLOSED)
+    victims = permitted("panels.agenda_victim", user, panel=panel)
     victim_choices = []
     for victim in victims.order_by("pk")[:500]:
         link = links.get(victim.pk)
@@ -236,8 +243,12 @@ class MinutesForm(VersionedForm):
 
 
 class ActionAddForm(GovukForm):
-    organisation = forms.ChoiceField(label="Agency that owns the action")
-    owner = forms.ChoiceField(label="Person responsible", required=False)
+    organisation = PermittedModelChoiceField(
+        "panels.member_agency", label="Agency that owns the action", empty_label="Choose an agency"
+    )
+    owner = PermittedModelChoiceField(
+        "panels.action_owner", label="Person responsible", required=False, empty_label="Not named yet"
+    )
     description = forms.CharField(
         label="Action",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -246,10 +257,14 @@ class ActionAddForm(GovukForm):
     )
     due_on = forms.DateField(label="Due date")
 
-    def __init__(self, *args, agencies, people, **kwargs):
+    def __init__(self, *args, panel, user, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", "Choose an agency"), *[(o.pk, o.name) for o in agencies]]
-        self.fields["owner"].choices = [("", "Not named yet"), *[(u.pk, f"{u} ({org})") for u, org in people]]
+        bind_choices(self, user, panel=panel)
+        # Each representative with the agency they sit for (people: selectors.agency_people).
+        seats = {person.pk: org for person, org in people}
+        self.fields["owner"].label_from_instance = lambda u: (
+            f"{u} ({seats[u.pk]})" if u.pk in seats else str(u)
+        )
 
     def clean_due_on(self):
         value = self.cleaned_data["due_on"]
@@ -288,17 +303,6 @@ class TrackerFilterForm(GovukForm):
         self.fields["organisation"].choices = [("", "All agencies"), *[(o.pk, o.name) for o in agencies]]
 
 
-class NominateForm(GovukForm):
-    meeting = forms.ChoiceField(label="Meeting")
-    reason = forms.ChoiceField(label="Reason", choices=MaracReferral.Reason.choices, required=False)
-
-    def __init__(self, *args, meetings, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["meeting"].choices = [
-            (m.pk, f"{timezone.localtime(m.scheduled_for):%-d %B %Y %H:%M}") for m in meetings
-        ]
-
-
 class PartnerNominationForm(GovukForm):
     """A member agency nominates a perpetrator. They name the person; they are not shown records."""
 
@@ -332,7 +336,9 @@ class PartnerDecisionForm(GovukForm):
         widget=forms.RadioSelect,
     )
     case = forms.ChoiceField(label="Which record is the nominated person?", required=False)
-    meeting = forms.ChoiceField(label="Meeting", required=False)
+    meeting = PermittedModelChoiceField(
+        "panels.upcoming_meeting", label="Meeting", required=False, empty_label="Choose a meeting"
+    )
     decision_reason = forms.CharField(
         label="Reason for declining",
         required=False,
@@ -342,8 +348,12 @@ class PartnerDecisionForm(GovukForm):
         help_text="The nominating agency sees this reason.",
     )
 
-    def __init__(self, *args, matches, meetings, **kwargs):
+    def __init__(self, *args, matches, panel, user, **kwargs):
         super().__init__(*args, **kwargs)
+        bind_choices(self, user, panel=panel)
+        self.fields["meeting"].label_from_instance = lambda m: (
+            f"{timezone.localtime(m.scheduled_for):%-d %B %Y %H:%M}"
+        )
         self.fields["case"].choices = [
             ("", "Choose a record"),
             *[
@@ -360,17 +370,13 @@ class PartnerDecisionForm(GovukForm):
                 if m.open_case is not None
             ],
         ]
-        self.fields["meeting"].choices = [
-            ("", "Choose a meeting"),
-            *[(m.pk, f"{timezone.localtime(m.scheduled_for):%-d %B %Y %H:%M}") for m in meetings],
-        ]
 
     def clean(self):
         data = super().clean()
         if data.get("decision") == "accept":
             if not data.get("case"):
                 self.add_error("case", "Choose the record of the nominated person (they need an open case)")
-            if not data.get("meeting"):
+            if not data.get("meeting") and "meeting" not in self.errors:
                 self.add_error("meeting", "Choose the meeting to list the person at")
         elif data.get("decision") == "decline" and not (data.get("decision_reason") or "").strip():
             self.add_error("decision_reason", "Give the reason for declining the nomination")

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import audit, policy
 from accounts.models import AuditEvent
 from accounts.records import ConcurrentEditError
-from casework.models import Case
 from panels import selectors, services
 from panels.access import APPROVE_MINUTES, MANAGE, NOMINATE, SUBMIT_RESEARCH
 from panels.forms import (
@@ -26,7 +25,6 @@ from panels.forms import (
     ResearchForm,
 )
 from panels.models import Attendance, Meeting, PanelMembership, Research
-from victims.models import Victim
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
@@ -134,11 +132,11 @@ def meeting_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def item_add(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk, action=MANAGE)
-    form = AgendaItemAddForm(request.POST or None, panel=meeting.panel)
+    form = AgendaItemAddForm(request.POST or None, panel=meeting.panel, user=request.user)
     if request.method == "POST" and form.is_valid():
-        kind, subject_pk = form.cleaned_data["subject"]
-        case = Case.objects.filter(pk=subject_pk).select_related("team").first() if kind == "case" else None
-        victim = Victim.objects.filter(pk=subject_pk).first() if kind == "victim" else None
+        kind, subject = form.cleaned_data["subject"]
+        case = subject if kind == "case" else None
+        victim = subject if kind == "victim" else None
         try:
             services.agenda_item_add(
                 meeting=meeting,
@@ -364,17 +362,18 @@ def minutes_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def action_add(request, pk):
     item = selectors.get_item_for_user(request.user, pk, action=MANAGE)
-    agencies = selectors.member_agencies(item.meeting.panel)
-    people = selectors.agency_people(item.meeting.panel)
-    form = ActionAddForm(request.POST or None, agencies=agencies, people=people)
+    form = ActionAddForm(
+        request.POST or None,
+        panel=item.meeting.panel,
+        user=request.user,
+        people=selectors.agency_people(item.meeting.panel),
+    )
     if request.method == "POST" and form.is_valid():
-        organisation = next(o for o in agencies if str(o.pk) == form.cleaned_data["organisation"])
-        owner = next((u for u, _ in people if str(u.pk) == form.cleaned_data["owner"]), None)
         try:
             services.action_add(
                 item=item,
-                organisation=organisation,
-                owner=owner,
+                organisation=form.cleaned_data["organisation"],
+                owner=form.cleaned_data["owner"],
                 description=form.cleaned_data["description"],
                 due_on=form.cleaned_data["due_on"],
                 actor=request.user,

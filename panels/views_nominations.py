@@ -6,21 +6,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import audit
+from accounts.choices import INVALID_CHOICE, permitted
 from accounts.models import AuditEvent, Organisation
 from accounts.records import ConcurrentEditError
-from casework.models import Case
 from panels import nominations as rules
 from panels import selectors, services
 from panels.access import MANAGE, NOMINATE
 from panels.forms import PartnerDecisionForm, PartnerNominationForm
 from panels.models import AgendaItem, Panel, PartnerNomination
 from panels.views import add_service_errors
-from victims.models import Victim
 
 RANKING_SHOWN = 50
 
@@ -75,7 +73,7 @@ def nominations(request, pk):
 def nominate(request, pk):
     """Put a nominated case or victim on an upcoming meeting's agenda (MARAC: recording the referral)."""
     panel = selectors.get_panel_for_user(request.user, pk, action=MANAGE)
-    meeting = selectors.upcoming_meetings(panel).filter(pk=_posted_id(request, "meeting")).first()
+    meeting = _chosen(request, "panels.upcoming_meeting", "meeting", panel)
     if meeting is None:
         messages.error(request, "Choose an upcoming meeting of this panel.")
         return redirect("panels:nominations", pk=panel.pk)
@@ -92,25 +90,26 @@ def nominate(request, pk):
     return redirect("panels:meeting_detail", pk=meeting.pk)
 
 
+def _chosen(request, choice_set: str, name: str, panel):
+    """The record the posted `name` id names among `choice_set` (accounts.choices), or None."""
+    return permitted(choice_set, request.user, panel=panel).filter(pk=_posted_id(request, name)).first()
+
+
 def _nominate_case(request, panel, meeting) -> AgendaItem:
-    case = (
-        Case.objects.select_related("team")
-        .filter(pk=_posted_id(request, "case"), closed_on__isnull=True)
-        .first()
-    )
-    if case is None or case.team.area_id != panel.area_id:
-        raise Http404("No such case in this panel's area")
+    case = _chosen(request, "panels.agenda_case", "case", panel)
+    if case is None:
+        raise ValidationError(INVALID_CHOICE)
     return services.agenda_item_add(
         meeting=meeting, case=case, reason=AgendaItem.Reason.NOMINATION, actor=request.user
     )
 
 
 def _nominate_victim(request, panel, meeting) -> AgendaItem:
-    victim_id = _posted_id(request, "victim")
-    row = next((n for n in rules.marac_nominations(panel) if n.victim.pk == victim_id), None)
+    victim = _chosen(request, "panels.agenda_victim", "victim", panel)
+    if victim is None:
+        raise ValidationError(INVALID_CHOICE)
+    row = next((n for n in rules.marac_nominations(panel) if n.victim.pk == victim.pk), None)
     if row is None:
-        if not Victim.objects.filter(pk=victim_id, area=panel.area).exists():
-            raise Http404("No such victim in this panel's area")
         raise ValidationError("This victim does not meet the MARAC referral criteria.")
     # agenda_item_add records the MARAC referral with the item.
     return services.agenda_item_add(
@@ -153,17 +152,16 @@ def partner_decide(request, pk):
     """The coordinator matches a partner nomination to a record and accepts or declines it."""
     nomination = selectors.get_partner_nomination_for_user(request.user, pk, action=MANAGE)
     panel = nomination.panel
-    meetings = list(selectors.upcoming_meetings(panel))
     ranking = rules.matac_nominations(panel, limit=None)
     matches = rules.person_matches(panel, nomination, ranking)
-    form = PartnerDecisionForm(request.POST or None, matches=matches, meetings=meetings)
+    form = PartnerDecisionForm(request.POST or None, matches=matches, panel=panel, user=request.user)
     pending = nomination.status == PartnerNomination.Status.PENDING
     if request.method == "POST" and pending and form.is_valid():
         data = form.cleaned_data
         try:
             if data["decision"] == "accept":
                 match = next(m for m in matches if m.open_case and str(m.open_case.pk) == data["case"])
-                meeting = next(m for m in meetings if str(m.pk) == data["meeting"])
+                meeting = data["meeting"]
                 services.partner_nomination_accept(
                     nomination=nomination, case=match.open_case, meeting=meeting, actor=request.user
                 )
@@ -187,7 +185,7 @@ def partner_decide(request, pk):
             "panel": panel,
             "nomination": nomination,
             "matches": matches,
-            "meetings": meetings,
+            "meetings": form.fields["meeting"].queryset,
             "form": form,
             "pending": pending,
             "ranked_total": len(ranking),

@@ -15,7 +15,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts.api_access import PolicyAPIMixin, RejectUnknownFieldsMixin, audit_object, errors, service_errors
-from accounts.models import AuditEvent, Team
+from accounts.choices import PermittedRelatedField
+from accounts.models import AuditEvent
 from accounts.models_api import Scope
 from accounts.safe_text import validate_no_contact_details
 from referrals.access import may_record_referrals
@@ -42,9 +43,9 @@ class NamedVictimInSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 class ReferralSubmitSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     """The referral form's fields. Status, owner, decisions and risk assessment are not settable."""
 
-    team = serializers.PrimaryKeyRelatedField(
-        queryset=Team.objects.filter(kind=Team.Kind.CASE_MANAGEMENT),
-        help_text="The receiving perpetrator case-management team.",
+    team = PermittedRelatedField(
+        "referrals.receiving_team",
+        help_text="The id of the receiving perpetrator case-management team: one in the caller's own areas.",
     )
     named_victims = NamedVictimInSerializer(many=True, allow_empty=False, max_length=20)
 
@@ -167,7 +168,7 @@ class ReferralViewSet(
     def create(self, request, *args, **kwargs):
         if not may_record_referrals(request.user):
             raise PermissionDenied("Your role cannot record referrals.")
-        incoming = ReferralSubmitSerializer(data=request.data)
+        incoming = ReferralSubmitSerializer(data=request.data, context=self.get_serializer_context())
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         team = data.pop("team")

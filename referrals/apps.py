@@ -8,6 +8,7 @@ class ReferralsConfig(AppConfig):
         from referrals import (
             access,  # noqa: F401  (registers the referral access rule)
             case_section,
+            choices,  # noqa: F401  (registers what referral forms and the API may be sent)
         )
 
         case_section.register()

@@ -7,11 +7,11 @@ import re
 from django import forms
 from django.utils import timezone
 
+from accounts.choices import PermittedModelChoiceField, bind_choices
 from accounts.forms_govuk import GovukForm, GovukModelForm
-from accounts.models import Role, User
 from accounts.safe_text import validate_no_contact_details
 from casework.models import Case, RiskLevel
-from referrals.models import Referral, ReferralVictim, ScreeningAnswer, SignpostService
+from referrals.models import Referral, ReferralVictim, ScreeningAnswer
 from referrals.services import REFERRAL_FIELDS, REQUIRED_TO_SUBMIT, Outcome
 
 PHONE = re.compile(r"^[0-9 +()-]{6,40}$")
@@ -21,6 +21,7 @@ class ReferralForm(GovukModelForm):
     """The whole referral on one page; "Save as draft" skips the completeness checks."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    team = PermittedModelChoiceField("referrals.receiving_team", label="Receiving team")
 
     class Meta:
         model = Referral
@@ -42,14 +43,14 @@ class ReferralForm(GovukModelForm):
             "police_reference": "For example a crime or incident number",
         }
 
-    def __init__(self, *args, teams, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        bind_choices(self, user)
         # Required to send, not to save a draft: labels show what sending needs.
         drafting = self.is_bound and "draft" in self.data
         for name, message in REQUIRED_TO_SUBMIT.items():
             self.fields[name].required = not drafting
             self.fields[name].error_messages["required"] = message
-        self.fields["team"].queryset = teams
         self.fields["team"].empty_label = None
         self.fields["team"].error_messages["required"] = "Select the team receiving the referral"
         self.fields["received_on"].error_messages["required"] = "Enter the date the referral was received"
@@ -194,15 +195,16 @@ class ScreeningForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Needed when declining, and when accepting a referral that does not meet every criterion",
     )
-    signpost_service = forms.ModelChoiceField(
+    signpost_service = PermittedModelChoiceField(
+        "referrals.signpost_service",
         label="Service signposted to",
-        queryset=SignpostService.objects.none(),
         required=False,
         empty_label="Select a service",
     )
 
-    def __init__(self, *args, criteria, services, **kwargs):
+    def __init__(self, *args, criteria, referral, user, **kwargs):
         super().__init__(*args, **kwargs)
+        bind_choices(self, user, referral=referral)
         self.criteria = list(criteria)
         for criterion in self.criteria:
             self.fields[f"criterion_{criterion.pk}"] = forms.ChoiceField(
@@ -216,7 +218,6 @@ class ScreeningForm(GovukForm):
         self.order_fields(
             [f"criterion_{c.pk}" for c in self.criteria] + ["outcome", "reason", "signpost_service"]
         )
-        self.fields["signpost_service"].queryset = services
 
     def answers(self) -> dict[int, str]:
         return {
@@ -227,9 +228,9 @@ class ScreeningForm(GovukForm):
 
 
 class AllocateForm(GovukForm):
-    case_manager = forms.ModelChoiceField(
+    case_manager = PermittedModelChoiceField(
+        "casework.case_manager",
         label="Case manager",
-        queryset=User.objects.none(),
         empty_label="Select a case manager",
         error_messages={"required": "Select the case manager"},
     )
@@ -240,14 +241,9 @@ class AllocateForm(GovukForm):
         label="Allocation note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, team, **kwargs):
+    def __init__(self, *args, team, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case_manager"].queryset = User.objects.filter(
-            memberships__team=team,
-            memberships__active=True,
-            memberships__role__in=[Role.CASE_MANAGER, Role.SUPERVISOR],
-            is_active=True,
-        ).distinct()
+        bind_choices(self, user, team=team)
 
 
 class MergeForm(GovukForm):

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import audit
+from accounts import audit, choices
 from accounts.models import AuditEvent, Role, Team
 from accounts.records import save_versioned
 from accounts.safe_text import refuse_contact_details
@@ -151,15 +151,16 @@ def referral_save(
 ) -> Referral:
     """Create or update a draft; with `submit`, check it is complete and send it to the team.
 
-    Raises ValidationError (field → message) when submitting an incomplete referral, and
-    ConcurrentEditError when the draft changed since the editor loaded it. Either way
-    nothing is saved.
+    Raises ValidationError (field → message) when submitting an incomplete referral or naming a
+    team outside the actor's areas, and ConcurrentEditError when the draft changed since the
+    editor loaded it. Either way nothing is saved.
     """
     if team.kind != Team.Kind.CASE_MANAGEMENT:
         raise ValidationError({"team": "Referrals go to a perpetrator case-management team."})
     # Read by the perpetrator's case manager: a victim's details go in the restricted named-victim
     # section (`victims`), never in these.
     refuse_contact_details(concerns=fields.get("concerns"), consent_notes=fields.get("consent_notes"))
+    choices.require("referrals.receiving_team", actor, team, field="team")
     creating = referral is None
     if creating:
         referral = Referral(created_by=actor)

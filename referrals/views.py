@@ -140,7 +140,7 @@ def _referral_form_page(request, referral: Referral | None):
     form = ReferralForm(
         _posted(request),
         instance=referral,
-        teams=teams,
+        user=request.user,
         initial={} if referral else {"team": default_team},
     )
     formset = NamedVictimFormSet(_posted(request), prefix="victims", initial=initial_victims)
@@ -314,7 +314,8 @@ def screen(request, pk: int):
     form = ScreeningForm(
         _posted(request),
         criteria=criteria,
-        services=selectors.signpost_services_for(referral),
+        referral=referral,
+        user=request.user,
         initial={f"criterion_{pk}": answer for pk, answer in answers.items()},
     )
     if request.method == "POST" and form.is_valid():
@@ -352,7 +353,10 @@ def allocate(request, pk: int):
         messages.info(request, "Only an accepted referral awaiting allocation can be allocated.")
         return redirect("referrals:detail", pk=referral.pk)
     form = AllocateForm(
-        _posted(request), team=referral.team, initial={"intervention_type": referral.intervention_type}
+        _posted(request),
+        team=referral.team,
+        user=request.user,
+        initial={"intervention_type": referral.intervention_type},
     )
     if request.method == "POST" and form.is_valid():
         try:

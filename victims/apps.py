@@ -6,7 +6,10 @@ class VictimsConfig(AppConfig):
 
     def ready(self) -> None:
         from casework import sections
-        from victims import access  # noqa: F401  (registers the victim access rule)
+        from victims import (
+            access,  # noqa: F401  (registers the victim access rule)
+            choices,  # noqa: F401  (registers what victims' forms may be sent)
+        )
         from victims.safe_view import case_section_context
 
         sections.register(

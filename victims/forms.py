@@ -8,8 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.choices import PermittedModelChoiceField, PermittedModelMultipleChoiceField, bind_choices
 from accounts.forms_govuk import GovukForm, GovukModelForm
-from accounts.models import Organisation, Role, User
 from casework.models import Case, Perpetrator, RiskLevel
 from victims.models import (
     Child,
@@ -143,15 +143,11 @@ class LinkEndForm(GovukForm):
 
 
 class AllocateForm(GovukForm):
-    idva = forms.ModelChoiceField(label="IDVA", queryset=User.objects.none(), empty_label="Choose an IDVA")
+    idva = PermittedModelChoiceField("victims.idva", label="IDVA", empty_label="Choose an IDVA")
 
-    def __init__(self, *args, team, **kwargs):
+    def __init__(self, *args, team, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["idva"].queryset = User.objects.filter(
-            memberships__team=team,
-            memberships__active=True,
-            memberships__role__in=[Role.IDVA, Role.SUPERVISOR],
-        ).distinct()
+        bind_choices(self, user, team=team)
 
 
 class AddressForm(GovukModelForm):
@@ -221,9 +217,9 @@ class SafetyNoteForm(GovukForm):
 
 
 class SharedNoteForm(GovukForm):
-    link = forms.ModelChoiceField(
+    link = PermittedModelChoiceField(
+        "victims.link",
         label="Share with the case manager working with",
-        queryset=VictimLink.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
     )
@@ -235,9 +231,9 @@ class SharedNoteForm(GovukForm):
         error_messages={"required": "Confirm you have checked the note before sharing it"},
     )
 
-    def __init__(self, *args, victim, **kwargs):
+    def __init__(self, *args, victim, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["link"].queryset = VictimLink.objects.filter(victim=victim).select_related("perpetrator")
+        bind_choices(self, user, victim=victim)
         self.fields["link"].label_from_instance = lambda link: (
             f"{link.perpetrator} ({link.get_relationship_display()})"
         )
@@ -302,6 +298,8 @@ class DashForm(GovukForm):
 
 
 class ConsentForm(GovukModelForm):
+    receiving_organisation = PermittedModelChoiceField("victims.area_agency", label="Receiving agency")
+
     class Meta:
         model = ConsentDecision
         fields = [
@@ -323,9 +321,9 @@ class ConsentForm(GovukModelForm):
             "rationale": "Required when sharing without consent: why it was necessary and proportionate."
         }
 
-    def __init__(self, *args, area, **kwargs):
+    def __init__(self, *args, victim, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["receiving_organisation"].queryset = Organisation.objects.filter(area=area)
+        bind_choices(self, user, victim=victim)
 
     def clean(self):
         data = super().clean()
@@ -349,6 +347,14 @@ class ConsentForm(GovukModelForm):
 
 
 class ChildForm(GovukModelForm):
+    perpetrator_links = PermittedModelMultipleChoiceField(
+        "victims.link",
+        label="Linked to",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The perpetrators this child is linked to (as a parent or household member).",
+    )
+
     class Meta:
         model = Child
         fields = [
@@ -361,13 +367,11 @@ class ChildForm(GovukModelForm):
             "address",
             "status",
         ]
-        widgets = {"perpetrator_links": forms.CheckboxSelectMultiple}
-        labels = {"perpetrator_links": "Linked to"}
 
-    def __init__(self, *args, victim, **kwargs):
+    def __init__(self, *args, victim, user, **kwargs):
         super().__init__(*args, **kwargs)
+        bind_choices(self, user, victim=victim)
         field = self.fields["perpetrator_links"]
-        field.queryset = VictimLink.objects.filter(victim=victim).select_related("perpetrator")
         field.label_from_instance = lambda link: f"{link.perpetrator} ({link.get_relationship_display()})"
 
 

@@ -228,7 +228,9 @@ def victim_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def victim_allocate(request, pk):
     victim = selectors.get_victim_for_user(request.user, pk, action="allocate")
-    form = forms.AllocateForm(request.POST or None, team=victim.team, initial={"idva": victim.idva_id})
+    form = forms.AllocateForm(
+        request.POST or None, team=victim.team, user=request.user, initial={"idva": victim.idva_id}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.victim_allocate(actor=request.user, victim=victim, idva=form.cleaned_data["idva"])
@@ -488,7 +490,7 @@ def consent_new(request, pk):
         request,
         pk,
         form_class=forms.ConsentForm,
-        form_kwargs=lambda v: {"area": v.area},
+        form_kwargs=lambda v: {"victim": v, "user": request.user},
         save=lambda r, v, f: services.consent_decision_record(
             actor=r.user, victim=v, **{**f.cleaned_data, "rationale": f.cleaned_data.get("rationale") or ""}
         ),
@@ -504,7 +506,7 @@ def shared_note_new(request, pk):
         request,
         pk,
         form_class=forms.SharedNoteForm,
-        form_kwargs=lambda v: {"victim": v},
+        form_kwargs=lambda v: {"victim": v, "user": request.user},
         save=lambda r, v, f: services.shared_note_add(
             actor=r.user, victim=v, link=f.cleaned_data["link"], text=f.cleaned_data["text"]
         ),
@@ -532,7 +534,7 @@ def child_new(request, pk):
         request,
         pk,
         form_class=forms.ChildForm,
-        form_kwargs=lambda v: {"victim": v},
+        form_kwargs=lambda v: {"victim": v, "user": request.user},
         save=lambda r, v, f: services.child_add(
             actor=r.user,
             victim=v,
