@@ -66,7 +66,7 @@ def test_engagement_counts_sessions_offered_and_attended(world, dataset):
     assert table["Cancelled by the person"] == ["1", "17%"]
     assert table["People offered sessions"] == ["2", ""]
     # Two people are fewer than five: every session figure is hidden when suppressed.
-    assert rows(dashboard.engagement(north_filter(world)), threshold=5)["Attended"] == ["<5", "<5"]
+    assert rows(dashboard.engagement(north_filter(world)), threshold=5)["Attended"] == ["[c]", "[c]"]
 
 
 def test_completion_uses_the_latest_approved_closure(world, dataset):
@@ -97,10 +97,10 @@ def test_behaviour_change_drive_style(world, dataset):
     assert table["Jealous and controlling behaviour"] == ["0", "0", "0", "–", "0", "0"]
     # Suppressed: 1 person is fewer than 5.
     assert rows(outcomes.behaviour_change(north_filter(world)), threshold=5)["Sexual abuse"][:4] == [
-        "<5",
-        "<5",
+        "[c]",
+        "[c]",
         "0",
-        "<5",
+        "[c]",
     ]
 
 
@@ -153,8 +153,8 @@ def test_cost_avoidance_is_an_estimate_from_the_assumptions(world, dataset):
     assert table["Total estimated cost avoided"][-1] == "£64,633"
     # Built from fewer than 5 people: hidden when suppressed.
     suppressed = rows(outcomes.cost_avoidance(north_filter(world)), threshold=5)
-    assert suppressed["Cost of a MARAC case"][1:] == ["<5", "£63,500", "25.0%", "<5"]
-    assert suppressed["Total estimated cost avoided"][-1] == "<5"
+    assert suppressed["Cost of a MARAC case"][1:] == ["[c]", "£63,500", "25.0%", "[c]"]
+    assert suppressed["Total estimated cost avoided"][-1] == "[c]"
     assumptions = rows(outcomes.cost_assumptions())
     assert "University of Bristol" in assumptions["Cost of a MARAC case"][1]
     assert "Home Office" in assumptions["Cost of domestic abuse for a single victim"][1]
@@ -174,7 +174,7 @@ def test_equality_against_population_shares(world, dataset):
     assert ethnic["Prefer not to say"][0] == "1"
     # Suppressed, small groups cannot be compared.
     suppressed = rows(tables["equality_ethnicity"], threshold=5)
-    assert suppressed["Asian or Asian British"] == ["<5", "<5", "7.2%", "Too few people to compare"]
+    assert suppressed["Asian or Asian British"] == ["[c]", "[c]", "7.2%", "[c]"]
     ages = rows(tables["equality_age_band"])
     assert ages["25 to 34"][0] == "10"  # everyone in the dataset is 30
 
