@@ -18,7 +18,8 @@ from accounts.models import AuditEvent, Role, Team
 from accounts.records import save_versioned
 from casework.models import Case, Perpetrator
 from casework.tasks import enqueue_flags_after_new_partner
-from victims import rules
+from victims import consent, rules
+from victims.consent import WithoutConsent
 from victims.models import (
     Child,
     ConsentDecision,
@@ -273,10 +274,17 @@ def dash_complete(
 
 
 @transaction.atomic
-def shared_note_add(*, actor, victim: Victim, link: VictimLink, text: str) -> SharedNote:
-    """Share a note with the case manager of `link`'s perpetrator (the IDVA's explicit choice)."""
+def shared_note_add(
+    *, actor, victim: Victim, link: VictimLink, text: str, without_consent: WithoutConsent | None = None
+) -> SharedNote:
+    """Share a note with the case manager of `link`'s perpetrator (the IDVA's explicit choice).
+
+    Only with consent to share, or with the lawful basis for sharing without it
+    (`without_consent`, recorded in the ledger): victims.consent.require_basis_for_note.
+    """
     if link.victim_id != victim.pk:
         raise ValidationError({"link": "Choose one of this victim's own links."})
+    consent.require_basis_for_note(actor=actor, victim=victim, link=link, without_consent=without_consent)
     note = SharedNote.objects.create(victim=victim, link=link, text=text, shared_by=actor)
     audit.record(None, CREATE, note, user=actor, purpose="note shared with the case manager")
     return note
