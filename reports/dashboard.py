@@ -220,6 +220,10 @@ def first_contact(f: ReportFilter, *, today: datetime.date) -> Table:
             target = f"Target: first contact within {service.first_contact_working_days} working days."
     contacted = N(figures["contacted"])
     on_time, late = N(figures["on_time"]), N(figures["late"])
+    overdue, waiting = N(figures["waiting_overdue"]), N(figures["waiting"])
+    # Not printed, but when every referral has a due date it is the referrals total, which the
+    # pathway shares give away: declared, so a hidden figure here stays hidden.
+    with_due_date = N(figures["due"])
     return Table(
         "first_contact",
         "Time from referral to first contact",
@@ -227,12 +231,12 @@ def first_contact(f: ReportFilter, *, today: datetime.date) -> Table:
         [
             ["First contact on time", on_time, Share(on_time, contacted)],
             ["First contact late", late, Share(late, contacted)],
-            ["No contact yet, past the due date", N(figures["waiting_overdue"]), ""],
-            ["No contact yet, not yet due", N(figures["waiting"]), ""],
+            ["No contact yet, past the due date", overdue, ""],
+            ["No contact yet, not yet due", waiting, ""],
             ["Average days from referral to first contact", Average(average_days, contacted), ""],
         ],
         note=f"Referrals received in the period with a first-contact due date. {target}".strip(),
-        sums=[AddsUp(contacted, [on_time, late])],
+        sums=[AddsUp(contacted, [on_time, late]), AddsUp(with_due_date, [on_time, late, overdue, waiting])],
         sheet="First contact",
     )
 
