@@ -15,9 +15,10 @@ from django.utils import timezone
 from accounts.models import Organisation
 from casework import services as casework_services
 from casework.models import Case, RiskLevel
-from panels import services
+from panels import services, sharing
 from panels.models import Action, AgendaItem, Attendance, MaracReferral, Panel, PanelMembership
 from victims import services as victim_services
+from victims.consent import WithoutConsent
 from victims.models import Victim, VictimLink
 
 MARAC_AGENCIES = ["police", "probation", "socialcare", "housing", "health", "idva"]
@@ -255,6 +256,34 @@ def _partner_nomination(world, code: str, panel: Panel, cases: list[Case]) -> No
     )
 
 
+def _consent_to_marac(world, code: str, panel: Panel, subjects: list[dict]) -> None:
+    """Listing a victim at MARAC needs her consent or a basis for sharing without it (panels.sharing).
+    Most demo victims consented; for the second, asking was unsafe, and the coordinator records
+    the basis when listing her."""
+    idva = world.user("idva", code)
+    for index, subject in enumerate(subjects):
+        victim = subject["victim"]
+        if sharing.basis(panel, victim).allowed:
+            continue
+        if index == 1:
+            subject["without_consent"] = WithoutConsent(
+                consent="not_sought_unsafe",
+                legal_basis="vital_interests",
+                rationale="He monitors her phone and asking would have alerted him; the risk of serious "
+                "harm is high and the agencies need to act before the next incident.",
+            )
+            continue
+        victim_services.consent_decision_record(
+            actor=idva,
+            victim=victim,
+            purpose="marac",
+            receiving_organisation=panel.coordinator_team.organisation,
+            consent="given",
+            legal_basis="consent",
+            decided_on=timezone.localdate() - timedelta(days=40),
+        )
+
+
 def _as_reviews(subjects: list[dict]) -> list[dict]:
     return [{**subject, "reason": AgendaItem.Reason.REVIEW} for subject in subjects]
 
@@ -268,6 +297,7 @@ def seed(world) -> None:
             victim_subjects = [
                 {"victim": v, "reason": AgendaItem.Reason.NEW, "risk_level": RiskLevel.HIGH} for v in victims
             ]
+            _consent_to_marac(world, code, marac, victim_subjects)
             _held_meeting(world, code, marac, victim_subjects)
             # The last victim is left off the upcoming agenda: their only referral is over 12 months old.
             _upcoming_meeting(world, code, marac, victim_subjects[3:-1] + _as_reviews(victim_subjects[:3]))

@@ -18,6 +18,8 @@ from panels.models import (
     MaracReferral,
     Panel,
 )
+from panels.sharing import prefix as sharing_prefix
+from victims.forms_consent import without_consent_fields, without_consent_from
 from victims.models import Victim, VictimLink
 
 
@@ -90,6 +92,17 @@ class AgendaItemAddForm(GovukForm):
         self.fields["subject"].choices = [("", "Choose a case or victim"), *subject_choices(panel, user)]
         if panel.kind != Panel.Kind.MARAC:
             del self.fields["referral_reason"]
+        else:
+            # Listing a victim at MARAC shares them: consent, or the basis for sharing without it.
+            self.fields.update(
+                without_consent_fields(
+                    hint="For a victim who has not consented to sharing at MARAC, or whom it was unsafe "
+                    "to ask. Without consent on record or these answers, the victim is not listed."
+                )
+            )
+
+    def without_consent(self):
+        return without_consent_from(self.cleaned_data)
 
     def clean_subject(self) -> tuple[str, Case | Victim]:
         """("case", the case) or ("victim", the victim), from the same choice sets as the list."""
@@ -155,6 +168,43 @@ class AgendaItemEditForm(VersionedForm):
     def __init__(self, *args, item: AgendaItem, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["shared_fields"].choices = item.shareable
+        if item.victim_id and item.meeting.published_at is not None:
+            # Showing a victim item on a published agenda shares it with every member agency.
+            self.fields.update(
+                without_consent_fields(
+                    hint="Needed to show this item to agencies when the victim has not consented to "
+                    "sharing with this panel, or it was unsafe to ask."
+                )
+            )
+
+    def without_consent(self):
+        return without_consent_from(self.cleaned_data)
+
+
+class PublishForm(GovukForm):
+    """Publishing shares each victim item with the member agencies: for each one without consent
+    on record, the basis for sharing without it."""
+
+    def __init__(self, *args, items_needing: list[tuple[AgendaItem, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items_needing = items_needing
+        for item, title in items_needing:
+            self.fields.update(
+                without_consent_fields(
+                    prefix=sharing_prefix(item),
+                    about=f"Item {item.order} ({title})",
+                    hint="This victim has not consented to sharing with this panel's agencies, or it was "
+                    "unsafe to ask. Without these answers the agenda is not published.",
+                )
+            )
+
+    def without_consent(self) -> dict[int, object]:
+        found = {}
+        for item, _ in self.items_needing:
+            entered = without_consent_from(self.cleaned_data, prefix=sharing_prefix(item))
+            if entered is not None:
+                found[item.pk] = entered
+        return found
 
     def clean_slot_start(self):
         return _parse_time(self.cleaned_data["slot_start"], "Time slot starts")

@@ -26,6 +26,7 @@ from accounts.models import AuditEvent, Organisation
 from accounts.records import save_versioned
 from accounts.safe_text import refuse_contact_details
 from casework.models import Case, Perpetrator, RiskLevel
+from panels import sharing
 from panels.models import (
     SHAREABLE_KEYS,
     VICTIM_IDENTITY_KEYS,
@@ -41,6 +42,7 @@ from panels.models import (
     PartnerNomination,
     Research,
 )
+from victims.consent import WithoutConsent
 from victims.models import Victim, VictimLink
 
 
@@ -123,6 +125,7 @@ def agenda_item_add(
     shared_with_agencies: bool = True,
     referral_reason: str | None = None,
     referred_on: datetime.date | None = None,
+    without_consent: WithoutConsent | None = None,
 ) -> AgendaItem:
     """Add an item at the end of the agenda; its slot follows the previous item unless given.
 
@@ -131,9 +134,16 @@ def agenda_item_add(
     repeats and "12 months since the last MARAC" are always right. When that referral is a
     repeat (the same victim and perpetrator within 12 months), the item's reason becomes
     "repeat". `referral_reason` defaults to the MARAC criterion the victim meets.
+
+    Listing a victim at a MARAC shares them with it: only with their consent, or with the lawful
+    basis for sharing without it (`without_consent`, recorded in the ledger): panels.sharing.
     """
     _ensure_open(meeting)
     _check_subject(meeting, case, victim)
+    if victim is not None and meeting.panel.kind == Panel.Kind.MARAC:
+        sharing.require_for_listing(
+            actor=actor, panel=meeting.panel, victim=victim, without_consent=without_consent
+        )
     Meeting.all_objects.select_for_update().filter(pk=meeting.pk).first()
     if AgendaItem.objects.filter(meeting=meeting, case=case, victim=victim).exists():
         raise ValidationError("This case is already on the agenda.")
@@ -185,8 +195,19 @@ def agenda_item_add(
 
 
 @transaction.atomic
-def agenda_item_update(*, item: AgendaItem, expected_version: int, actor, **changes) -> AgendaItem:
-    """Change an item's reason, order, slot, risk when listed or what is shared."""
+def agenda_item_update(
+    *,
+    item: AgendaItem,
+    expected_version: int,
+    actor,
+    without_consent: WithoutConsent | None = None,
+    **changes,
+) -> AgendaItem:
+    """Change an item's reason, order, slot, risk when listed or what is shared.
+
+    Showing a victim item to agencies on an agenda already published shares it at once, so it
+    needs consent or a basis for sharing without it, as publishing does (panels.sharing).
+    """
     _ensure_open(item.meeting)
     editable = {
         "reason",
@@ -203,8 +224,13 @@ def agenda_item_update(*, item: AgendaItem, expected_version: int, actor, **chan
         changes["shared_fields"] = _clean_shared(
             changes["shared_fields"], case=item.case, panel=item.meeting.panel
         )
+    newly_shared = changes.get("shared_with_agencies") and not item.shared_with_agencies
     for name, value in changes.items():
         setattr(item, name, value)
+    if newly_shared and item.meeting.published_at is not None:
+        sharing.require_for_agencies(
+            actor=actor, items=[item], without_consent={item.pk: without_consent} if without_consent else None
+        )
     item.full_clean()
     save_versioned(item, expected_version=expected_version, update_fields=sorted(changes))
     audit.record(None, AuditEvent.Action.UPDATE, item, user=actor, purpose="agenda item changed")
@@ -222,11 +248,22 @@ def agenda_item_remove(*, item: AgendaItem, actor) -> None:
 
 
 @transaction.atomic
-def agenda_publish(*, meeting: Meeting, actor) -> Meeting:
-    """Publish the agenda to member agencies (they then see shared items and can submit research)."""
+def agenda_publish(
+    *, meeting: Meeting, actor, without_consent: dict[int, WithoutConsent] | None = None
+) -> Meeting:
+    """Publish the agenda to member agencies (they then see shared items and can submit research).
+
+    Each victim item shown to agencies needs the victim's consent or a basis for sharing without
+    it (`without_consent`, by item id); if any lacks one, nothing is published or recorded.
+    """
     _ensure_open(meeting)
     if not meeting.items.exists():
         raise ValidationError("Add at least one item before publishing the agenda.")
+    sharing.require_for_agencies(
+        actor=actor,
+        items=list(meeting.items.filter(victim__isnull=False).select_related("victim", "meeting__panel")),
+        without_consent=without_consent,
+    )
     meeting.published_at = timezone.now()
     if meeting.status == Meeting.Status.PLANNING:
         meeting.status = Meeting.Status.PUBLISHED

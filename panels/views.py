@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import audit, policy
 from accounts.models import AuditEvent
 from accounts.records import ConcurrentEditError
-from panels import selectors, services
+from panels import selectors, services, sharing
 from panels.access import APPROVE_MINUTES, MANAGE, NOMINATE, SUBMIT_RESEARCH
 from panels.forms import (
     ActionAddForm,
@@ -22,9 +22,11 @@ from panels.forms import (
     MeetingForm,
     MinutesForm,
     ObserverForm,
+    PublishForm,
     ResearchForm,
 )
 from panels.models import Attendance, Meeting, PanelMembership, Research
+from victims.forms_consent import NAMES as WITHOUT_CONSENT_NAMES
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
@@ -132,7 +134,11 @@ def meeting_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def item_add(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk, action=MANAGE)
-    form = AgendaItemAddForm(request.POST or None, panel=meeting.panel, user=request.user)
+    # A nomination that needs a basis for sharing without consent arrives here with its choices.
+    initial = {
+        key: request.GET[key] for key in ("subject", "reason", "referral_reason") if key in request.GET
+    }
+    form = AgendaItemAddForm(request.POST or None, panel=meeting.panel, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         kind, subject = form.cleaned_data["subject"]
         case = subject if kind == "case" else None
@@ -146,6 +152,7 @@ def item_add(request, pk):
                 risk_level=form.cleaned_data["risk_level"],
                 slot_minutes=form.cleaned_data["slot_minutes"],
                 referral_reason=form.cleaned_data.get("referral_reason") or None,
+                without_consent=form.without_consent() if "legal_basis" in form.fields else None,
                 actor=request.user,
             )
         except ValidationError as exc:
@@ -156,18 +163,36 @@ def item_add(request, pk):
     return render(request, "panels/item_add.html", {"meeting": meeting, "form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def meeting_publish(request, pk):
+    """Publish the agenda. Victim items without consent to share on record need the basis for
+    sharing without it first: this page asks for it, item by item."""
     meeting = selectors.get_meeting_for_user(request.user, pk, action=MANAGE)
-    try:
-        services.agenda_publish(meeting=meeting, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, "Agenda published. Member agencies can now see their items and submit research."
-        )
-    return redirect("panels:meeting_detail", pk=meeting.pk)
+    needing = [
+        (item, selectors.item_view(item, full=True).title) for item in sharing.items_needing_basis(meeting)
+    ]
+    form = PublishForm(request.POST if request.method == "POST" else None, items_needing=needing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_publish(
+                meeting=meeting, actor=request.user, without_consent=form.without_consent()
+            )
+        except ValidationError as exc:
+            if not needing:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("panels:meeting_detail", pk=meeting.pk)
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "Agenda published. Member agencies can now see their items and submit research."
+            )
+            return redirect("panels:meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "panels/meeting_publish.html",
+        {"meeting": meeting, "form": form, "needing": needing},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
@@ -259,10 +284,17 @@ def item_edit(request, pk):
     }
     form = AgendaItemEditForm(request.POST or None, initial=initial, item=item)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = {name: value for name, value in form.cleaned_data.items() if name not in WITHOUT_CONSENT_NAMES}
         version = data.pop("version")
+        without_consent = form.without_consent() if "legal_basis" in form.fields else None
         try:
-            services.agenda_item_update(item=item, expected_version=version, actor=request.user, **data)
+            services.agenda_item_update(
+                item=item,
+                expected_version=version,
+                actor=request.user,
+                without_consent=without_consent,
+                **data,
+            )
         except ConcurrentEditError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:

@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import audit
@@ -83,6 +85,10 @@ def nominate(request, pk):
                 _nominate_victim(request, panel, meeting)
             else:
                 _nominate_case(request, panel, meeting)
+    except _BasisNeeded as needed:
+        # No consent to share at MARAC on record: the add-item form asks for the basis.
+        messages.error(request, " ".join(needed.error.messages))
+        return redirect(f"{reverse('panels:item_add', args=[meeting.pk])}?{urlencode(needed.initial)}")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("panels:nominations", pk=panel.pk)
@@ -112,14 +118,29 @@ def _nominate_victim(request, panel, meeting) -> AgendaItem:
     if row is None:
         raise ValidationError("This victim does not meet the MARAC referral criteria.")
     # agenda_item_add records the MARAC referral with the item.
-    return services.agenda_item_add(
-        meeting=meeting,
-        victim=row.victim,
-        reason=AgendaItem.Reason.REPEAT if row.is_repeat else AgendaItem.Reason.NEW,
-        risk_level="high",
-        referral_reason=row.referral_reason,
-        actor=request.user,
-    )
+    reason = AgendaItem.Reason.REPEAT if row.is_repeat else AgendaItem.Reason.NEW
+    try:
+        return services.agenda_item_add(
+            meeting=meeting,
+            victim=row.victim,
+            reason=reason,
+            risk_level="high",
+            referral_reason=row.referral_reason,
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        if "legal_basis" in getattr(exc, "error_dict", {}):
+            initial = {"subject": f"victim:{row.victim.pk}", "reason": reason}
+            raise _BasisNeeded(exc, {**initial, "referral_reason": row.referral_reason or ""}) from exc
+        raise
+
+
+class _BasisNeeded(Exception):
+    """A nominated victim with no consent to share at MARAC on record."""
+
+    def __init__(self, error: ValidationError, initial: dict):
+        super().__init__(error)
+        self.error, self.initial = error, initial
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from casework.models import Case
+from panels.models import AgendaItem, Meeting, Panel
 from reports.access import ReportScope
 from reports.periods import Period
 from victims.models import Victim, VictimLink
@@ -64,6 +65,22 @@ def victims_in_scope(f: ReportFilter) -> QuerySet[Victim]:
         # Only victims linked to a perpetrator on that kind of intervention.
         return victims.filter(Exists(linked))
     return victims.filter(Q(team_id__in=f.scope.team_ids) | Exists(linked))
+
+
+def marac_items(f: ReportFilter):
+    """Cases heard at MARAC meetings in the scope's areas (and panels, for a coordinator) held in
+    the period (so far, not cancelled)."""
+    items = AgendaItem.objects.filter(
+        meeting__panel__kind=Panel.Kind.MARAC,
+        meeting__panel__area_id__in=f.scope.area_ids,
+        meeting__scheduled_for__date__gte=f.period.start,
+        meeting__scheduled_for__date__lte=f.period.end,
+        meeting__scheduled_for__lte=timezone.now(),
+        meeting__deleted_at__isnull=True,
+    ).exclude(meeting__status=Meeting.Status.CANCELLED)
+    if f.scope.panel_ids is not None:
+        items = items.filter(meeting__panel_id__in=f.scope.panel_ids)
+    return items
 
 
 def today():

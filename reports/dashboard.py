@@ -10,51 +10,86 @@ from casework.models import Attendance, Case, CaseClosure, CaseSession, ClosureR
 from referrals.models import Pathway, Referral, ReferralTargetRatio, ServiceTarget
 from reports import cohorts
 from reports.cohorts import ReportFilter
-from reports.tables import Average, Chart, Share, Table
+from reports.tables import AddsUp, Average, Chart, Percent, Share, Table
 from reports.tables import Count as N
 
 HIGH_RISK = (RiskLevel.HIGH, RiskLevel.VERY_HIGH)
+# Figures more than one dashboard table prints or adds up to (tables.Count.key).
+OPEN_TOTAL = "open.total"
+BY_RISK = "open.risk"
+REVIEWS_OVERDUE = "open.reviews_overdue"
 
 
 def caseload_by_worker(f: ReportFilter, *, today: datetime.date) -> Table:
-    """Open cases per allocated worker: total, high or very high risk, review overdue."""
+    """Open cases per allocated worker: total, high or very high risk, review overdue.
+
+    Its columns add up to figures other dashboard tables print (open cases, high and very high
+    risk, reviews overdue), so those sums are declared and a hidden worker's figure stays hidden.
+    """
     rows = (
         cohorts.cases_open(f)
         .order_by()
         .values("case_manager__full_name")
         .annotate(
             total=Count("pk"),
-            high=Count("pk", filter=Q(risk_level__in=HIGH_RISK)),
+            high=Count("pk", filter=Q(risk_level=RiskLevel.HIGH)),
+            very_high=Count("pk", filter=Q(risk_level=RiskLevel.VERY_HIGH)),
             overdue=Count("pk", filter=Q(next_review_date__lt=today)),
         )
         .order_by("case_manager__full_name")
     )
+    rows = list(rows)
+    table_rows = [
+        [
+            row["case_manager__full_name"] or "Not allocated",
+            N(row["total"]),
+            N(row["high"] + row["very_high"]),
+            N(row["overdue"]),
+        ]
+        for row in rows
+    ]
+    column = {index: [row[index] for row in table_rows] for index in (1, 2, 3)}
+
+    def total(index: int, key: str) -> N:
+        return N(sum(cell.value for cell in column[index]), key=key)
+
+    high_levels = [N(sum(row[level] for row in rows), key=f"{BY_RISK}.{level}") for level in HIGH_RISK]
     return Table(
         "caseload_by_worker",
         "Caseload by worker",
         ["Worker", "Open cases", "High or very high risk", "Review overdue"],
-        [
-            [
-                row["case_manager__full_name"] or "Not allocated",
-                N(row["total"]),
-                N(row["high"]),
-                N(row["overdue"]),
-            ]
-            for row in rows
-        ],
+        table_rows,
         chart=Chart(1),
+        sums=[
+            AddsUp(total(1, OPEN_TOTAL), column[1]),
+            AddsUp(high_levels, column[2]),
+            AddsUp(total(3, REVIEWS_OVERDUE), column[3]),
+        ],
+        sheet="Caseload by worker",
     )
 
 
-def _by_choice(queryset, field: str, choices, *, title: str, key: str, column: str, skip=()) -> Table:
+def _by_choice(
+    queryset, field: str, choices, *, title: str, key: str, column: str, sheet: str, skip=()
+) -> Table:
     counts = dict(queryset.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n"))
-    total = sum(counts.values())
+    prefix = BY_RISK if field == "risk_level" else f"open.{field}"
+    cells = {
+        value: N(counts.get(value, 0), key=f"{prefix}.{value}") for value, _ in choices if value not in skip
+    }
+    total = N(sum(cell.value for cell in cells.values()), key=OPEN_TOTAL)
     rows = [
-        [label, N(counts.get(value, 0)), Share(counts.get(value, 0), total)]
-        for value, label in choices
-        if value not in skip
+        [label, cells[value], Share(cells[value], total)] for value, label in choices if value not in skip
     ]
-    return Table(key, title, [column, "Open cases", "Share of open cases"], rows, chart=Chart(1))
+    return Table(
+        key,
+        title,
+        [column, "Open cases", "Share of open cases"],
+        rows,
+        chart=Chart(1),
+        sums=[AddsUp(total, list(cells.values()))],
+        sheet=sheet,
+    )
 
 
 def caseload_by_phase(f: ReportFilter) -> Table:
@@ -65,6 +100,7 @@ def caseload_by_phase(f: ReportFilter) -> Table:
         title="Caseload by phase",
         key="caseload_by_phase",
         column="Phase",
+        sheet="Caseload by phase",
         skip=(Case.Phase.CLOSED,),
     )
 
@@ -77,6 +113,7 @@ def caseload_by_risk(f: ReportFilter) -> Table:
         title="Caseload by risk level",
         key="caseload_by_risk",
         column="Risk level",
+        sheet="Caseload by risk level",
     )
 
 
@@ -111,7 +148,7 @@ def referrals_by_pathway(f: ReportFilter) -> Table:
             open=Count("pk", filter=Q(status__in=[status.NEW, status.SCREENING])),
         )
     }
-    total = sum(row["total"] for row in rows.values())
+    total = N(sum(row["total"] for row in rows.values()))
     targets: dict[str, object] = {}
     if len(f.scope.team_ids) == 1:
         targets = dict(
@@ -119,25 +156,21 @@ def referrals_by_pathway(f: ReportFilter) -> Table:
                 "pathway", "target_percent"
             )
         )
-    table_rows = []
+    table_rows, sums = [], []
+    outcomes = ("accepted", "declined", "signposted", "open")
     for value, label in [*Pathway.choices, ("", "Not recorded")]:
         row = rows.get(value)
         if row is None and value not in targets:
             continue
-        row = row or {"total": 0, "accepted": 0, "declined": 0, "signposted": 0, "open": 0}
+        row = row or dict.fromkeys(["total", *outcomes], 0)
         target = targets.get(value)
+        pathway = N(row["total"])
+        by_outcome = [N(row[name]) for name in outcomes]
         table_rows.append(
-            [
-                label,
-                N(row["total"]),
-                Share(row["total"], total),
-                f"{target}%" if target is not None else "–",
-                N(row["accepted"]),
-                N(row["declined"]),
-                N(row["signposted"]),
-                N(row["open"]),
-            ]
+            [label, pathway, Share(pathway, total), Percent(target), *by_outcome],
         )
+        sums.append(AddsUp(pathway, by_outcome))  # every referral has exactly one of the outcomes
+    sums.append(AddsUp(total, [row[1] for row in table_rows]))
     return Table(
         "referrals_by_pathway",
         "Referrals by pathway and outcome",
@@ -155,6 +188,8 @@ def referrals_by_pathway(f: ReportFilter) -> Table:
         note="Referrals received in the period. Target shares are the team's referral-source ratios "
         "and show when the report covers one team.",
         chart=Chart(2, unit="%"),
+        sums=sums,
+        sheet="Referrals by pathway",
     )
 
 
@@ -183,19 +218,26 @@ def first_contact(f: ReportFilter, *, today: datetime.date) -> Table:
         service = ServiceTarget.objects.filter(team_id__in=f.scope.team_ids).first()
         if service:
             target = f"Target: first contact within {service.first_contact_working_days} working days."
-    contacted = figures["contacted"]
+    contacted = N(figures["contacted"])
+    on_time, late = N(figures["on_time"]), N(figures["late"])
+    overdue, waiting = N(figures["waiting_overdue"]), N(figures["waiting"])
+    # Not printed, but when every referral has a due date it is the referrals total, which the
+    # pathway shares give away: declared, so a hidden figure here stays hidden.
+    with_due_date = N(figures["due"])
     return Table(
         "first_contact",
         "Time from referral to first contact",
         ["Measure", "Referrals", "Share"],
         [
-            ["First contact on time", N(figures["on_time"]), Share(figures["on_time"], contacted)],
-            ["First contact late", N(figures["late"]), Share(figures["late"], contacted)],
-            ["No contact yet, past the due date", N(figures["waiting_overdue"]), ""],
-            ["No contact yet, not yet due", N(figures["waiting"]), ""],
+            ["First contact on time", on_time, Share(on_time, contacted)],
+            ["First contact late", late, Share(late, contacted)],
+            ["No contact yet, past the due date", overdue, ""],
+            ["No contact yet, not yet due", waiting, ""],
             ["Average days from referral to first contact", Average(average_days, contacted), ""],
         ],
         note=f"Referrals received in the period with a first-contact due date. {target}".strip(),
+        sums=[AddsUp(contacted, [on_time, late]), AddsUp(with_due_date, [on_time, late, overdue, waiting])],
+        sheet="First contact",
     )
 
 
@@ -217,37 +259,29 @@ def engagement(f: ReportFilter) -> Table:
             people=Count("case__perpetrator", distinct=True, filter=offered_q),
         )
     )
-    offered = figures["offered"]
-    # Session counts are events, but they can still point at a handful of people: hide them all
-    # when fewer than the threshold of people were offered sessions.
-    few = figures["people"]
+    # Session counts are events, but they can still point at a handful of people: they are
+    # hidden whenever the number of people offered sessions is.
+    people = N(figures["people"])
+    offered, attended, dna, cancelled = (
+        N(figures[name], backed_by=people) for name in ("offered", "attended", "dna", "cancelled")
+    )
     return Table(
         "engagement",
         "Engagement: sessions attended out of sessions offered",
         ["Sessions", "Number", "Share of sessions offered"],
         [
-            ["Offered", _events(offered, few), ""],
-            ["Attended", _events(figures["attended"], few), _event_share(figures["attended"], offered, few)],
-            ["Did not attend", _events(figures["dna"], few), _event_share(figures["dna"], offered, few)],
-            [
-                "Cancelled by the person",
-                _events(figures["cancelled"], few),
-                _event_share(figures["cancelled"], offered, few),
-            ],
-            ["People offered sessions", N(few), ""],
+            ["Offered", offered, ""],
+            ["Attended", attended, Share(attended, offered)],
+            ["Did not attend", dna, Share(dna, offered)],
+            ["Cancelled by the person", cancelled, Share(cancelled, offered)],
+            ["People offered sessions", people, ""],
         ],
         note="Sessions held in the period. Sessions cancelled by the service and multi-agency liaison "
         "are not counted as offered.",
         chart=Chart(2, unit="%"),
+        sums=[AddsUp(offered, [attended, dna, cancelled])],
+        sheet="Engagement",
     )
-
-
-def _events(value: int, people: int) -> N:
-    return N(value, backed_by=people)
-
-
-def _event_share(numerator: int, denominator: int, people: int) -> Share:
-    return Share(numerator, denominator, backed_by=people)
 
 
 def completion(f: ReportFilter) -> Table:
@@ -265,19 +299,19 @@ def completion(f: ReportFilter) -> Table:
         .annotate(n=Count("pk"))
         .values_list("reason", "n")
     )
-    total = sum(counts.values())
-    rows = [
-        [label, N(counts.get(value, 0)), Share(counts.get(value, 0), total)]
-        for value, label in ClosureReason.choices
-    ]
+    reasons = list(ClosureReason.choices)
     if counts.get(None):
-        rows.append(["Not recorded", N(counts[None]), Share(counts[None], total)])
+        reasons.append((None, "Not recorded"))
+    cells = [(label, N(counts.get(value, 0))) for value, label in reasons]
+    total = N(sum(counts.values()))
     return Table(
         "completion",
         "Completion: cases closed in the period, by reason",
         ["Reason for closure", "Cases", "Share of closed cases"],
-        rows,
+        [[label, cell, Share(cell, total)] for label, cell in cells],
         chart=Chart(2, unit="%"),
+        sums=[AddsUp(total, [cell for _, cell in cells])],
+        sheet="Completion",
     )
 
 
@@ -289,7 +323,7 @@ def flags_and_reviews(f: ReportFilter, *, today: datetime.date) -> Table:
         .values("kind")
         .annotate(n=Count("pk", distinct=True))
     )
-    flag_counts = {row["kind"]: row["n"] for row in flags}
+    flag_counts = {row["kind"]: N(row["n"]) for row in flags}
     reviews = cohorts.cases_open(f).aggregate(
         overdue=Count("pk", filter=Q(next_review_date__lt=today)),
         soon=Count(
@@ -298,16 +332,22 @@ def flags_and_reviews(f: ReportFilter, *, today: datetime.date) -> Table:
         ),
         none=Count("pk", filter=Q(next_review_date__isnull=True)),
     )
+    all_flags = N(sum(cell.value for cell in flag_counts.values()))
     rows = [
-        ["Reviews overdue", N(reviews["overdue"])],
+        ["Reviews overdue", N(reviews["overdue"], key=REVIEWS_OVERDUE)],
         ["Reviews due in the next 14 days", N(reviews["soon"])],
         ["Open cases with no review date", N(reviews["none"])],
-        ["Open risk flags (all kinds)", N(sum(flag_counts.values()))],
+        ["Open risk flags (all kinds)", all_flags],
     ]
     labels = dict(RiskFlag._meta.get_field("kind").choices)
-    rows.extend([f"Open flags: {labels.get(kind, kind)}", N(n)] for kind, n in sorted(flag_counts.items()))
+    rows.extend([f"Open flags: {labels.get(kind, kind)}", n] for kind, n in sorted(flag_counts.items()))
     return Table(
-        "flags_and_reviews", "Open risk flags and overdue reviews", ["Measure", "Cases or flags"], rows
+        "flags_and_reviews",
+        "Open risk flags and overdue reviews",
+        ["Measure", "Cases or flags"],
+        rows,
+        sums=[AddsUp(all_flags, list(flag_counts.values()))],
+        sheet="Risk flags and reviews",
     )
 
 

@@ -18,8 +18,9 @@ from django.db.models import CharField, Count, Q, QuerySet, Value, When
 from casework.models import Disability, Gender, Perpetrator, Sexuality
 from reports import cohorts
 from reports.cohorts import ReportFilter
+from reports.disclosure import Suppression
 from reports.models import Characteristic, PopulationShare
-from reports.tables import Chart, Share, Table
+from reports.tables import AddsUp, Chart, Percent, Share, Table
 from reports.tables import Count as N
 
 OVER = Decimal("1.25")
@@ -121,14 +122,18 @@ def people(f: ReportFilter, subject: str) -> QuerySet:
     return Perpetrator.objects.filter(pk__in=cohorts.cases_worked(f).values("perpetrator_id"))
 
 
-def representation(caseload: Share, population: Decimal | None, *, threshold: int | None) -> str:
+def representation(caseload: Share, population: Decimal | None, *, suppression: Suppression) -> str:
     if population is None:
         return "No population figure"
-    if caseload.percent is None or caseload.hidden(threshold):
+    if caseload.percent is None:
         return "Too few people to compare"
+    marker = suppression.marker(*caseload.counts())
+    if marker:
+        # Over or under would say which side of the population share the hidden figure lies.
+        return marker
     if population == 0:
-        return "Over-represented" if caseload.numerator else "In line"
-    ratio = caseload.percent / population
+        return "Over-represented" if caseload.numerator.value else "In line"
+    ratio = caseload.exact / population
     if ratio >= OVER:
         return "Over-represented"
     if ratio <= UNDER:
@@ -143,11 +148,14 @@ class RepresentationCell:
         self.share = share
         self.population = population
 
-    def show(self, threshold: int | None) -> str:
-        return representation(self.share, self.population, threshold=threshold)
+    def counts(self):
+        return self.share.counts()
 
-    def number(self, threshold: int | None) -> str:
-        return self.show(threshold)
+    def show(self, suppression: Suppression) -> str:
+        return representation(self.share, self.population, suppression=suppression)
+
+    def number(self, suppression: Suppression) -> str:
+        return self.show(suppression)
 
 
 def tables(f: ReportFilter, subject: str = Subject.PERPETRATORS) -> list[Table]:
@@ -157,8 +165,7 @@ def tables(f: ReportFilter, subject: str = Subject.PERPETRATORS) -> list[Table]:
     }
     aggregates = {}
     for dim in dimensions():
-        codes = [code for code, _ in dim.categories] + list(UNCOMPARED)
-        for code in codes:
+        for code in _codes(dim):
             aggregates[f"{dim.characteristic}__{code}"] = Count(
                 "pk", filter=Q(**{f"eq_{dim.characteristic}": code})
             )
@@ -169,25 +176,24 @@ def tables(f: ReportFilter, subject: str = Subject.PERPETRATORS) -> list[Table]:
         for row in PopulationShare.objects.filter(area_id__in=f.scope.area_ids)
     }
     single_area = len(f.scope.area_ids) == 1
+    # Every table counts the same people, so their total is one figure shared by all five.
+    first = dimensions()[0]
+    everyone = N(
+        sum(counts[f"{first.characteristic}__{code}"] for code in _codes(first)), key="equality.people"
+    )
     result = []
     for dim in dimensions():
-        known = sum(counts[f"{dim.characteristic}__{code}"] for code, _ in dim.categories)
+        categories = [(label, N(counts[f"{dim.characteristic}__{code}"])) for code, label in dim.categories]
+        answered = N(sum(cell.value for _, cell in categories))
+        prefer_not = N(counts[f"{dim.characteristic}__{PREFER_NOT}"])
+        not_recorded = N(counts[f"{dim.characteristic}__{NOT_RECORDED}"])
         rows = []
-        for code, label in dim.categories:
-            n = counts[f"{dim.characteristic}__{code}"]
-            share = Share(n, known)
+        for (code, _), (label, n) in zip(dim.categories, categories, strict=True):
+            share = Share(n, answered)
             population = shares.get((dim.characteristic, code)) if single_area else None
-            rows.append(
-                [
-                    label,
-                    N(n),
-                    share,
-                    f"{population:.1f}%" if population is not None else "–",
-                    RepresentationCell(share, population),
-                ]
-            )
-        rows.append(["Prefer not to say", N(counts[f"{dim.characteristic}__{PREFER_NOT}"]), "", "", ""])
-        rows.append(["Not recorded", N(counts[f"{dim.characteristic}__{NOT_RECORDED}"]), "", "", ""])
+            rows.append([label, n, share, Percent(population), RepresentationCell(share, population)])
+        rows.append(["Prefer not to say", prefer_not, "", "", ""])
+        rows.append(["Not recorded", not_recorded, "", "", ""])
         result.append(
             Table(
                 f"equality_{dim.characteristic}",
@@ -204,6 +210,15 @@ def tables(f: ReportFilter, subject: str = Subject.PERPETRATORS) -> list[Table]:
                 if single_area
                 else "Population shares are set per area: choose one area to compare with its population.",
                 chart=Chart(2, unit="%"),
+                sums=[
+                    AddsUp(answered, [cell for _, cell in categories]),
+                    AddsUp(everyone, [answered, prefer_not, not_recorded]),
+                ],
+                sheet=dim.title,
             )
         )
     return result
+
+
+def _codes(dim: Dimension) -> list[str]:
+    return [code for code, _ in dim.categories] + list(UNCOMPARED)

@@ -22,11 +22,10 @@ from django.utils.formats import date_format
 from accounts.models import Membership, Organisation
 from casework.models import Gender, Sexuality
 from panels.models import AgendaItem, MaracReferral
-from reports.cohorts import ReportFilter
+from reports.cohorts import ReportFilter, marac_items
 from reports.equality import _years_before
-from reports.outcomes import marac_items
+from reports.tables import AddsUp, Share, Table
 from reports.tables import Count as N
-from reports.tables import Share, Table
 from victims.models import Child
 
 LGBT = Q(victim__sexuality__in=[Sexuality.GAY_LESBIAN, Sexuality.BISEXUAL, Sexuality.OTHER]) | Q(
@@ -119,22 +118,31 @@ def route_columns(rows: list[dict]) -> list[tuple[str, str]]:
     return columns
 
 
+MEASURES = ["heard", "repeats", "children_total", "bme", "disability", "male", "lgbt", "under_18"]
+# The "All meetings" figures the outcome report repeats (reports.outcomes.MARAC_HEARD, MARAC_REPEATS).
+KEYS = {"heard": "marac.heard", "repeats": "marac.repeats"}
+
+
 def return_table(f: ReportFilter) -> Table:
     rows = meeting_rows(f)
     routes = route_columns(rows)
-    table_rows = []
-    totals = dict.fromkeys(
-        ["heard", "repeats", "children_total", "bme", "disability", "male", "lgbt", "under_18"], 0
-    )
-    route_totals = dict.fromkeys([value for value, _ in routes], 0)
-    for row in rows:
-        for key in totals:
-            totals[key] += row[key] or 0
-        for value, _ in routes:
-            route_totals[value] += row["routes"].get(value, 0)
-        table_rows.append(_cells(_meeting_label(row), row, routes))
+    lines = [_counts(row, routes) for row in rows]
+    table_rows = [_cells(_meeting_label(row), line) for row, line in zip(rows, lines, strict=True)]
+    sums = [AddsUp(line["heard"], line["routes"]) for line in lines]  # every item has one route
     if rows:
-        table_rows.append(_cells("All meetings", {**totals, "routes": route_totals}, routes))
+        totals = {
+            name: N(sum(line[name].value for line in lines), key=KEYS.get(name, "")) for name in MEASURES
+        }
+        totals["routes"] = [
+            N(sum(line["routes"][index].value for line in lines)) for index in range(len(routes))
+        ]
+        sums += [AddsUp(totals[name], [line[name] for line in lines]) for name in MEASURES]
+        sums += [
+            AddsUp(total, [line["routes"][index] for line in lines])
+            for index, total in enumerate(totals["routes"])
+        ]
+        sums.append(AddsUp(totals["heard"], totals["routes"]))
+        table_rows.append(_cells("All meetings", totals))
     return Table(
         "marac_return",
         "MARAC data return",
@@ -142,6 +150,8 @@ def return_table(f: ReportFilter) -> Table:
         table_rows,
         note="One row per MARAC meeting held in the period. BME: any recorded ethnic group other than White "
         "British. Perpetrators' age is taken on the first day of the period.",
+        sums=sums,
+        sheet="MARAC data return",
     )
 
 
@@ -150,17 +160,18 @@ def _meeting_label(row: dict) -> str:
     return f"{date_format(timezone.localtime(when), 'j M Y')} ({row['meeting__panel__name']})"
 
 
-def _cells(label: str, row: dict, routes: list[tuple[str, str]]) -> list:
+def _counts(row: dict, routes: list[tuple[str, str]]) -> dict:
+    counts = {name: N(row[name] or 0) for name in MEASURES}
+    counts["routes"] = [N(row["routes"].get(value, 0)) for value, _ in routes]
+    return counts
+
+
+def _cells(label: str, counts: dict) -> list:
     return [
         label,
-        N(row["heard"]),
-        N(row["repeats"]),
-        Share(row["repeats"], row["heard"]),
-        N(row["children_total"] or 0),
-        N(row["bme"]),
-        N(row["disability"]),
-        N(row["male"]),
-        N(row["lgbt"]),
-        N(row["under_18"]),
-        *[N(row["routes"].get(value, 0)) for value, _ in routes],
+        counts["heard"],
+        counts["repeats"],
+        Share(counts["repeats"], counts["heard"]),
+        *(counts[name] for name in MEASURES[2:]),
+        *counts["routes"],
     ]

@@ -17,14 +17,13 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models import Case as CaseWhen
-from django.utils import timezone
 
 from casework.models import BehaviourType, NeedDomain, OutcomeMeasure, RfgScore, RiskLevel, SupportGoal
-from panels.models import AgendaItem, Meeting, Panel
+from panels.models import AgendaItem
 from reports import cohorts
-from reports.cohorts import ReportFilter
+from reports.cohorts import ReportFilter, marac_items
 from reports.models import CostAssumption
-from reports.tables import Average, Chart, Money, Share, Table
+from reports.tables import AddsUp, Average, Chart, Money, Percent, Share, Table
 from reports.tables import Count as N
 from victims.models import VictimOutcome
 
@@ -62,23 +61,28 @@ def behaviour_counts(f: ReportFilter) -> dict[str, dict[str, int]]:
     return {row["behaviour"]: row for row in rows}
 
 
+# Figures the outcome report prints in two tables (tables.Count.key).
+PHYSICAL_STOPPED_OR_REDUCED = "behaviour.physical.stopped_or_reduced"
+VICTIM_RISK_FELL = "victim_risk.fell"
+MARAC_HEARD = "marac.heard"
+MARAC_REPEATS = "marac.repeats"
+
+
 def behaviour_change(f: ReportFilter, counts: dict | None = None) -> Table:
     counts = counts if counts is not None else behaviour_counts(f)
-    rows = []
+    rows, sums = [], []
     for value, label in BehaviourType.choices:
         row = counts.get(value, {"present": 0, "stopped": 0, "reduced": 0, "same": 0, "increased": 0})
-        present = row["present"]
-        rows.append(
-            [
-                label,
-                N(present),
-                N(row["stopped"]),
-                N(row["reduced"]),
-                Share(row["stopped"] + row["reduced"], present),
-                N(row["same"]),
-                N(row["increased"]),
-            ]
+        present, stopped, reduced, same, increased = (
+            N(row[name]) for name in ("present", "stopped", "reduced", "same", "increased")
         )
+        better = N(
+            stopped.value + reduced.value,
+            key=PHYSICAL_STOPPED_OR_REDUCED if value == BehaviourType.PHYSICAL else "",
+        )
+        rows.append([label, present, stopped, reduced, Share(better, present), same, increased])
+        # Each case where it was happening at intake stopped, reduced, stayed the same or increased.
+        sums += [AddsUp(present, [better, same, increased]), AddsUp(better, [stopped, reduced])]
     return Table(
         "behaviour_change",
         "Change in abusive behaviour from intake to exit",
@@ -95,6 +99,8 @@ def behaviour_change(f: ReportFilter, counts: dict | None = None) -> Table:
         note="Cases closed in the period with the behaviour recorded at both intake and exit, where it was "
         "happening at intake (Drive evaluation style: share where it stopped or reduced).",
         chart=Chart(4, unit="%"),
+        sums=sums,
+        sheet="Behaviour change",
     )
 
 
@@ -136,20 +142,18 @@ def victim_risk_counts(f: ReportFilter) -> dict:
 
 def victim_risk(f: ReportFilter, counts: dict | None = None) -> Table:
     counts = counts if counts is not None else victim_risk_counts(f)
-    total = counts["total"]
+    total = N(counts["total"])
+    intake = {level: N(counts[f"intake_{level}"]) for level, _ in RiskLevel.choices}
+    exit_ = {level: N(counts[f"exit_{level}"]) for level, _ in RiskLevel.choices}
+    fell = N(counts["reduced"], key=VICTIM_RISK_FELL)
+    same, rose = N(counts["same"]), N(counts["increased"])
     rows = [
-        [
-            label,
-            N(counts[f"intake_{level}"]),
-            Share(counts[f"intake_{level}"], total),
-            N(counts[f"exit_{level}"]),
-            Share(counts[f"exit_{level}"], total),
-        ]
+        [label, intake[level], Share(intake[level], total), exit_[level], Share(exit_[level], total)]
         for level, label in RiskLevel.choices
     ]
-    rows.append(["Risk fell", "", "", N(counts["reduced"]), Share(counts["reduced"], total)])
-    rows.append(["Risk stayed the same", "", "", N(counts["same"]), Share(counts["same"], total)])
-    rows.append(["Risk rose", "", "", N(counts["increased"]), Share(counts["increased"], total)])
+    rows.append(["Risk fell", "", "", fell, Share(fell, total)])
+    rows.append(["Risk stayed the same", "", "", same, Share(same, total)])
+    rows.append(["Risk rose", "", "", rose, Share(rose, total)])
     return Table(
         "victim_risk",
         "IDVA-assessed victim risk at intake and exit",
@@ -157,6 +161,12 @@ def victim_risk(f: ReportFilter, counts: dict | None = None) -> Table:
         rows,
         note="Victim-survivors whose exit outcomes were recorded in the period, with an intake record.",
         chart=Chart(4, unit="%"),
+        sums=[
+            AddsUp(total, list(intake.values())),
+            AddsUp(total, list(exit_.values())),
+            AddsUp(total, [fell, same, rose]),
+        ],
+        sheet="Victim risk",
     )
 
 
@@ -175,7 +185,8 @@ def rfg_change(f: ReportFilter) -> Table:
             fell=Count("pk", filter=Q(exit__lt=F("entry"))),
         )
     )
-    n = figures["n"]
+    n = N(figures["n"])
+    fell = N(figures["fell"])
     change = None
     if figures["entry_mean"] is not None and figures["exit_mean"] is not None:
         change = Decimal(str(figures["exit_mean"])) - Decimal(str(figures["entry_mean"]))
@@ -184,48 +195,39 @@ def rfg_change(f: ReportFilter) -> Table:
         "RFG score from entry to exit",
         ["Measure", "Value"],
         [
-            ["Cases with entry and exit scores", N(n)],
+            ["Cases with entry and exit scores", n],
             ["Average entry score", Average(figures["entry_mean"], n)],
             ["Average exit score", Average(figures["exit_mean"], n)],
             ["Average change (exit minus entry)", Average(change, n)],
-            ["Cases whose score fell", N(figures["fell"])],
-            ["Share of cases whose score fell", Share(figures["fell"], n)],
+            ["Cases whose score fell", fell],
+            ["Share of cases whose score fell", Share(fell, n)],
         ],
         note="Cases closed in the period with both an entry and an exit RFG score.",
+        sheet="RFG scores",
     )
 
 
-def marac_items(f: ReportFilter):
-    """Cases heard at MARAC meetings in the scope's areas (and panels, for a coordinator) held in
-    the period (so far, not cancelled)."""
-    items = AgendaItem.objects.filter(
-        meeting__panel__kind=Panel.Kind.MARAC,
-        meeting__panel__area_id__in=f.scope.area_ids,
-        meeting__scheduled_for__date__gte=f.period.start,
-        meeting__scheduled_for__date__lte=f.period.end,
-        meeting__scheduled_for__lte=timezone.now(),
-        meeting__deleted_at__isnull=True,
-    ).exclude(meeting__status=Meeting.Status.CANCELLED)
-    if f.scope.panel_ids is not None:
-        items = items.filter(meeting__panel_id__in=f.scope.panel_ids)
-    return items
-
-
-def repeat_marac(f: ReportFilter) -> Table:
-    figures = marac_items(f).aggregate(
-        heard=Count("pk"), repeats=Count("pk", filter=Q(reason=AgendaItem.Reason.REPEAT))
-    )
+def repeat_marac(f: ReportFilter, *, heard: int | None = None, repeats: int | None = None) -> Table:
+    """The repeat rate. Its two counts are the MARAC data return's "All meetings" figures (keyed
+    the same), so this table hides them wherever the return does."""
+    if heard is None or repeats is None:
+        figures = marac_items(f).aggregate(
+            heard=Count("pk"), repeats=Count("pk", filter=Q(reason=AgendaItem.Reason.REPEAT))
+        )
+        heard, repeats = figures["heard"], figures["repeats"]
+    heard_count, repeat_count = N(heard, key=MARAC_HEARD), N(repeats, key=MARAC_REPEATS)
     return Table(
         "repeat_marac",
         "Repeat MARAC rate",
         ["Measure", "Value"],
         [
-            ["Cases heard at MARAC", N(figures["heard"])],
-            ["Repeat cases", N(figures["repeats"])],
-            ["Repeat rate", Share(figures["repeats"], figures["heard"])],
+            ["Cases heard at MARAC", heard_count],
+            ["Repeat cases", repeat_count],
+            ["Repeat rate", Share(repeat_count, heard_count)],
         ],
         note="MARAC meetings held in the period in the chosen area(s). SafeLives suggests a repeat rate "
         "of 28–40% shows a MARAC is identifying repeats. Team and intervention filters do not apply.",
+        sheet="Repeat MARAC",
     )
 
 
@@ -237,7 +239,7 @@ def needs(f: ReportFilter) -> Table:
     figures = cases.annotate(
         needs=Count("support_goals__need_domain", filter=goals, distinct=True)
     ).aggregate(total=Count("pk"), three_plus=Count("pk", filter=Q(needs__gte=3)))
-    total = figures["total"]
+    total = N(figures["total"])
     per_need = dict(
         SupportGoal.all_objects.filter(case__in=cases, deleted_at__isnull=True)
         .order_by()
@@ -245,11 +247,12 @@ def needs(f: ReportFilter) -> Table:
         .annotate(n=Count("case", distinct=True))
         .values_list("need_domain", "n")
     )
-    rows = [["Three or more needs", N(figures["three_plus"]), Share(figures["three_plus"], total)]]
+    three_plus = N(figures["three_plus"])
+    rows = [["Three or more needs", three_plus, Share(three_plus, total)]]
     ranked = sorted(NeedDomain.choices, key=lambda choice: (-per_need.get(choice[0], 0), choice[1]))
-    rows += [
-        [label, N(per_need.get(value, 0)), Share(per_need.get(value, 0), total)] for value, label in ranked
-    ]
+    for value, label in ranked:
+        cases = N(per_need.get(value, 0))
+        rows.append([label, cases, Share(cases, total)])
     return Table(
         "needs",
         "Needs prevalence",
@@ -257,6 +260,7 @@ def needs(f: ReportFilter) -> Table:
         rows,
         note="Cases open at any time in the period; a need counts when the support plan has a goal for it.",
         chart=Chart(2, unit="%"),
+        sheet="Needs",
     )
 
 
@@ -265,30 +269,34 @@ def cost_avoidance(f: ReportFilter, *, behaviour: dict | None = None, victims: d
     behaviour = behaviour if behaviour is not None else behaviour_counts(f)
     victims = victims if victims is not None else victim_risk_counts(f)
     physical = behaviour.get(BehaviourType.PHYSICAL, {})
+    # The same figures as in the behaviour and victim risk tables: hidden here whenever there.
     counts = {
-        CostAssumption.Basis.CASES_ABUSE_REDUCED: physical.get("stopped", 0) + physical.get("reduced", 0),
-        CostAssumption.Basis.VICTIMS_RISK_REDUCED: victims["reduced"],
+        CostAssumption.Basis.CASES_ABUSE_REDUCED: N(
+            physical.get("stopped", 0) + physical.get("reduced", 0), key=PHYSICAL_STOPPED_OR_REDUCED
+        ),
+        CostAssumption.Basis.VICTIMS_RISK_REDUCED: N(victims["reduced"], key=VICTIM_RISK_FELL),
     }
     rows = []
     total = Decimal(0)
-    smallest = None
+    used = []
     for assumption in CostAssumption.objects.filter(active=True).order_by("name"):
         count = counts[assumption.basis]
-        estimate = Decimal(count) * assumption.unit_cost * assumption.avoided_percent / 100
+        estimate = Decimal(count.value) * assumption.unit_cost * assumption.avoided_percent / 100
         total += estimate
-        smallest = count if smallest is None else min(smallest, count)
+        used.append(count)
         rows.append(
             [
                 assumption.name,
                 assumption.get_basis_display(),
-                N(count),
+                count,
                 Money(assumption.unit_cost),
-                f"{assumption.avoided_percent}%",
-                Money(estimate, backed_by=count),
+                Percent(assumption.avoided_percent),
+                Money(estimate, built_from=(count,)),
             ]
         )
     if rows:
-        rows.append(["Total estimated cost avoided", "", "", "", "", Money(total, backed_by=smallest)])
+        # The total would give away any one hidden number beside the others: hidden with any of them.
+        rows.append(["Total estimated cost avoided", "", "", "", "", Money(total, built_from=tuple(used))])
     return Table(
         "cost_avoidance",
         "Cost avoidance (estimate)",
@@ -304,6 +312,7 @@ def cost_avoidance(f: ReportFilter, *, behaviour: dict | None = None, victims: d
         note="This is an estimate, not a saving: it multiplies outcomes by published unit costs and by the "
         "share of each cost the service assumes it avoids. The assumptions are set by your administrator; "
         "each unit cost's source and assumption are listed in the next table.",
+        sheet="Cost avoidance",
     )
 
 
@@ -318,6 +327,7 @@ def cost_assumptions() -> Table:
             for assumption in CostAssumption.objects.filter(active=True).order_by("name")
         ],
         numeric=False,
+        sheet="Cost assumptions",
     )
 
 

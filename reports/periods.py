@@ -44,9 +44,23 @@ def _year(fy: int) -> Period:
     )
 
 
+def _months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` earlier, or the month's last day when it has no such day (29–31)."""
+    first = _add_months(day.replace(day=1), -months)
+    following = _add_months(first, 1)
+    return first.replace(day=min(day.day, (following - datetime.timedelta(days=1)).day))
+
+
+LAST_12_MONTHS = "Last 12 months, up to and including today"
+
+
 def last_12_months(today: datetime.date) -> Period:
-    start = _add_months(today.replace(day=1), -11)
-    return Period("12m", "Last 12 months", start, today)
+    """The 12 months up to and including today: from the day after the same date a year ago.
+
+    (15 June 2025: 16 June 2024 to 15 June 2025. 29 February 2024: 1 March 2023 onwards.)
+    """
+    start = _months_before(today, 12) + datetime.timedelta(days=1)
+    return Period("12m", LAST_12_MONTHS, start, today)
 
 
 def available(today: datetime.date | None = None) -> list[Period]:

@@ -1,7 +1,8 @@
 """The reports a user can open, export and print, in one place so every channel agrees.
 
 Each report names its filter form and a builder that turns the chosen filter into tables.
-Pages, CSV, Excel and the PDF all call `build()`; suppression is applied when tables are shown.
+Pages, CSV, Excel and the PDF all call the builder, then `Report.suppression()` once for all
+of the report's tables (reports.disclosure), and draw every cell through that one decision.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils import timezone
 from reports import dashboard, equality, marac, outcomes
 from reports.access import MARAC_RETURN_ROLES, REPORT_ROLES
 from reports.cohorts import ReportFilter
+from reports.disclosure import Suppression, protect
 from reports.forms import EqualityFilterForm, MaracReturnFilterForm, ReportFilterForm
 from reports.tables import Table
 
@@ -27,9 +29,18 @@ class Report:
     builder: Callable[[ReportFilter, dict], list[Table]]
     summary: str
     roles: tuple[str, ...] = REPORT_ROLES  # who may open, export and print it
+    # Tables of another report whose figures this one repeats: a figure hidden there to protect
+    # another is hidden here too, so the two cannot be read side by side to undo it.
+    repeats: Callable[[ReportFilter], list[Table]] | None = None
 
     def allowed(self, user) -> bool:
         return user.has_role(*self.roles)
+
+    def suppression(self, f: ReportFilter, tables: list[Table], *, threshold: int | None) -> Suppression:
+        if not threshold:
+            return Suppression.none()
+        hidden_there = protect(self.repeats(f), threshold=threshold).hidden_keys() if self.repeats else set()
+        return protect(tables, threshold=threshold, also_hidden=hidden_there)
 
 
 def _dashboard(f: ReportFilter, data: dict) -> list[Table]:
@@ -66,6 +77,7 @@ REPORTS = {
             ReportFilterForm,
             _outcomes,
             "Change in abusive behaviour, victim risk, RFG scores, repeat MARAC, needs and cost avoidance.",
+            repeats=lambda f: [marac.return_table(f)],
         ),
         Report(
             "equality",

@@ -1,133 +1,186 @@
 """Report tables: the one shape every page, chart, CSV, Excel sheet and PDF is drawn from.
 
-A `Table` holds rows of cells; a numeric cell is a `Count` (people or cases) or a `Share`
-(a percentage of a count). Suppression happens when a table is *shown*: `table.cells(suppress=...)`
-turns any count of 1 to threshold-1 people into "<5" and hides the share built on it, so the
-page, the export and the PDF can never disagree.
+A `Table` holds rows of cells. A numeric cell is a `Count` (people or cases) or built on counts:
+a `Share` (a percentage of one count over another), an `Average` over a count of people, or
+`Money` worked out from counts. A table also declares the sums a reader could use to work a
+hidden figure back (`AddsUp`: these totals add up to these parts).
+
+Nothing is hidden here: `reports.disclosure.protect(tables, threshold=...)` decides which counts
+a report may show, once for all its tables, and every channel draws its cells through that
+decision (`table.cells(suppression)`), so the page, the export and the PDF can never disagree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-from reports.access import suppression_threshold
+if TYPE_CHECKING:
+    from reports.disclosure import Suppression
 
-SUPPRESSED = "<{}"
 NO_DATA = "–"
 
 
-@dataclass(frozen=True)
+def _places(value, places: int) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: two counts of 3 are different figures
 class Count:
-    """How many people or cases. For counts of events (sessions), `backed_by` is the number of
-    people behind them, and decides suppression instead of the count itself."""
+    """How many people or cases.
+
+    `key` names a figure that appears in more than one table of a report (the same key is the
+    same figure, hidden everywhere or nowhere). For counts of events (sessions), `backed_by` is
+    the count of people behind them: the events are hidden whenever those people are.
+    """
 
     value: int
-    backed_by: int | None = None
+    backed_by: Count | None = None
+    key: str = ""
 
-    def hidden(self, threshold: int | None) -> bool:
-        people = self.value if self.backed_by is None else self.backed_by
-        return bool(threshold) and 0 < people < threshold
+    def counts(self) -> list[Count]:
+        return [self]
 
-    def show(self, threshold: int | None) -> str:
-        return SUPPRESSED.format(threshold) if self.hidden(threshold) else f"{self.value:,}"
+    def show(self, suppression: Suppression) -> str:
+        return suppression.marker(self) or f"{self.value:,}"
 
-    def number(self, threshold: int | None) -> int | None:
-        return None if self.hidden(threshold) else self.value
+    def number(self, suppression: Suppression):
+        return suppression.marker(self) or self.value
 
 
-@dataclass(frozen=True)
+def as_count(value: Count | int) -> Count:
+    return value if isinstance(value, Count) else Count(value)
+
+
+@dataclass(frozen=True, eq=False)
 class Share:
-    """numerator / denominator as a percentage, suppressed with its numerator or denominator."""
+    """numerator / denominator as a whole-number percentage, hidden with either count.
 
-    numerator: int
-    denominator: int
-    backed_by: int | None = None
+    Whole numbers on purpose: a share to one decimal place of a small total pins its
+    numerator down (and with it, from the other shares, any figure hidden beside it).
+    """
+
+    numerator: Count
+    denominator: Count
+
+    def __init__(self, numerator: Count | int, denominator: Count | int):
+        object.__setattr__(self, "numerator", as_count(numerator))
+        object.__setattr__(self, "denominator", as_count(denominator))
 
     @property
-    def percent(self) -> Decimal | None:
-        if not self.denominator:
+    def exact(self) -> Decimal | None:
+        """The unrounded percentage (for comparisons such as equality monitoring)."""
+        if not self.denominator.value:
             return None
-        return (Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
+        return Decimal(self.numerator.value) * 100 / Decimal(self.denominator.value)
 
-    def hidden(self, threshold: int | None) -> bool:
-        if not threshold:
-            return False
-        if self.backed_by is not None:
-            return 0 < self.backed_by < threshold
-        return 0 < self.numerator < threshold or 0 < self.denominator < threshold
+    @property
+    def percent(self) -> int | None:
+        exact = self.exact
+        return None if exact is None else int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
-    def show(self, threshold: int | None) -> str:
+    def counts(self) -> list[Count]:
+        return [self.numerator, self.denominator]
+
+    def show(self, suppression: Suppression) -> str:
         if self.percent is None:
             return NO_DATA
-        if self.hidden(threshold):
-            return SUPPRESSED.format(threshold)
-        return f"{self.percent}%"
+        return suppression.marker(*self.counts()) or f"{self.percent}%"
 
-    def number(self, threshold: int | None) -> Decimal | None:
-        return None if self.percent is None or self.hidden(threshold) else self.percent
-
-
-@dataclass(frozen=True)
-class Money:
-    """An amount of money; when worked out from a count of people, hidden with that count."""
-
-    value: Decimal
-    backed_by: int | None = None
-
-    def hidden(self, threshold: int | None) -> bool:
-        return bool(threshold) and self.backed_by is not None and 0 < self.backed_by < threshold
-
-    def show(self, threshold: int | None) -> str:
-        if self.hidden(threshold):
-            return SUPPRESSED.format(threshold)
-        return f"£{self.value.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
-
-    def number(self, threshold: int | None) -> Decimal | None:
-        return None if self.hidden(threshold) else self.value
+    def number(self, suppression: Suppression):
+        if self.percent is None:
+            return NO_DATA
+        return suppression.marker(*self.counts()) or self.percent
 
 
-@dataclass(frozen=True)
-class Average:
-    """A mean over `people` people; hidden when built from too few."""
+@dataclass(frozen=True, eq=False)
+class Percent:
+    """A percentage that is not built from the report's people (a target, a population share)."""
 
-    value: Decimal | float | None
-    people_count: int
+    value: Decimal | None
     places: int = 1
 
-    def hidden(self, threshold: int | None) -> bool:
-        return bool(threshold) and 0 < self.people_count < threshold
+    def counts(self) -> list[Count]:
+        return []
 
-    def show(self, threshold: int | None) -> str:
+    def show(self, suppression: Suppression) -> str:
+        return NO_DATA if self.value is None else f"{_places(self.value, self.places)}%"
+
+    def number(self, suppression: Suppression):
+        return NO_DATA if self.value is None else float(_places(self.value, self.places))
+
+
+@dataclass(frozen=True, eq=False)
+class Money:
+    """An amount of money; when worked out from counts, hidden whenever any of them is."""
+
+    value: Decimal
+    built_from: tuple[Count, ...] = ()
+
+    def counts(self) -> list[Count]:
+        return list(self.built_from)
+
+    def show(self, suppression: Suppression) -> str:
+        return suppression.marker(*self.built_from) or f"£{_places(self.value, 0):,}"
+
+    def number(self, suppression: Suppression):
+        return suppression.marker(*self.built_from) or int(_places(self.value, 0))
+
+
+@dataclass(frozen=True, eq=False)
+class Average:
+    """A mean over a count of people; hidden whenever that count is."""
+
+    value: Decimal | float | None
+    people: Count
+    places: int = 1
+
+    def counts(self) -> list[Count]:
+        return [self.people]
+
+    def show(self, suppression: Suppression) -> str:
         if self.value is None:
             return NO_DATA
-        if self.hidden(threshold):
-            return SUPPRESSED.format(threshold)
-        return f"{Decimal(str(self.value)).quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP)}"
+        return suppression.marker(self.people) or str(_places(self.value, self.places))
 
-    def number(self, threshold: int | None):
-        if self.value is None or self.hidden(threshold):
-            return None
-        return Decimal(str(self.value)).quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP)
+    def number(self, suppression: Suppression):
+        if self.value is None:
+            return NO_DATA
+        return suppression.marker(self.people) or float(_places(self.value, self.places))
 
 
-def show(cell, threshold: int | None) -> str:
+@dataclass(frozen=True, eq=False)
+class AddsUp:
+    """An identity a reader can use: the totals add up to the parts.
+
+    Declare every one a reader could know, including totals that are not printed but follow
+    from the shares (a share's denominator) and sums across tables of the same report: a
+    declared sum can only make suppression hide more, a missing one can let a figure out.
+    """
+
+    totals: tuple[Count, ...]
+    parts: tuple[Count, ...]
+
+    def __init__(self, total: Count | list[Count] | tuple[Count, ...], parts):
+        object.__setattr__(self, "totals", (total,) if isinstance(total, Count) else tuple(total))
+        object.__setattr__(self, "parts", tuple(parts))
+
+
+def cell_counts(cell) -> list[Count]:
+    return cell.counts() if hasattr(cell, "counts") else []
+
+
+def show(cell, suppression: Suppression) -> str:
     if hasattr(cell, "show"):
-        return cell.show(threshold)
+        return cell.show(suppression)
     return "" if cell is None else str(cell)
 
 
-def number(cell, threshold: int | None):
-    """The cell as a spreadsheet value: numbers as numbers, suppressed cells as their text."""
+def number(cell, suppression: Suppression):
+    """The cell as a spreadsheet value: numbers as numbers, hidden cells as their marker (text)."""
     if hasattr(cell, "number"):
-        value = cell.number(threshold)
-        if value is None:
-            return cell.show(threshold)
-        if isinstance(cell, Share):
-            return float(value)
-        return value if not isinstance(value, Decimal) else float(value)
+        return cell.number(suppression)
     return "" if cell is None else str(cell)
 
 
@@ -148,26 +201,46 @@ class Table:
     note: str = ""
     chart: Chart | None = None
     numeric: bool = True  # False for tables of words (assumptions), laid out as text
+    sums: list[AddsUp] = field(default_factory=list)
+    sheet: str = ""  # the Excel sheet name: meaningful within Excel's 31 characters
 
-    def cells(self, *, threshold: int | None) -> list[list[str]]:
-        return [[show(cell, threshold) for cell in row] for row in self.rows]
+    def counts(self) -> list[Count]:
+        """Every count the table shows or builds a figure on, in reading order."""
+        found = [count for row in self.rows for cell in row for count in cell_counts(cell)]
+        for identity in self.sums:
+            found += [*identity.totals, *identity.parts]
+        return found
 
-    def values(self, *, threshold: int | None) -> list[list]:
-        return [[number(cell, threshold) for cell in row] for row in self.rows]
+    def cells(self, suppression: Suppression) -> list[list[str]]:
+        return [[show(cell, suppression) for cell in row] for row in self.rows]
 
-    def chart_points(self, *, threshold: int | None) -> list[tuple[str, float | None, str]]:
-        """(label, value or None when suppressed, text shown) for the chart column."""
+    def values(self, suppression: Suppression) -> list[list]:
+        return [[number(cell, suppression) for cell in row] for row in self.rows]
+
+    def unit_columns(self) -> list[str]:
+        """Column headings for files, where numbers lose their "%" and "£": the unit goes in the heading."""
+        headings = []
+        for index, heading in enumerate(self.columns):
+            kinds = {type(row[index]) for row in self.rows if index < len(row)}
+            unit = "%" if kinds & {Share, Percent} else "£" if Money in kinds else ""
+            if unit and f"({unit})" not in heading:
+                heading = f"{heading} ({unit})"
+            headings.append(heading)
+        return headings
+
+    def chart_points(self, suppression: Suppression) -> list[tuple[str, float | None, str]]:
+        """(label, value or None when hidden, text shown) for the chart column."""
         if self.chart is None:
             return []
         points = []
         for row in self.rows:
             cell = row[self.chart.column]
-            value = number(cell, threshold)
+            value = number(cell, suppression)
             points.append(
-                (show(row[0], None), value if isinstance(value, int | float) else None, show(cell, threshold))
+                (
+                    show(row[0], suppression),
+                    value if isinstance(value, int | float) else None,
+                    show(cell, suppression),
+                )
             )
         return points
-
-
-def threshold_for(*, suppress: bool) -> int | None:
-    return suppression_threshold() if suppress else None

@@ -16,10 +16,11 @@ from django.utils.text import slugify
 
 from accounts import audit
 from accounts.models import AuditEvent
-from reports import pdf, registry
+from reports import disclosure, pdf, registry
 from reports.access import REPORT_ROLES, ReportScope, scope_for, suppression_threshold
 from reports.charts import bar_chart
 from reports.cohorts import ReportFilter
+from reports.disclosure import Suppression
 from reports.exports import heading_lines, to_csv, to_xlsx
 from reports.forms import ReportFilterForm
 from reports.registry import REPORTS, Report
@@ -31,16 +32,16 @@ EXPORT_TYPES = {
 }
 
 
-def present(table: Table, *, threshold: int | None) -> dict:
+def present(table: Table, suppression: Suppression) -> dict:
     """A table as the templates show it: cells as text, and its chart as SVG."""
     chart = None
     if table.chart is not None and table.rows:
-        chart = bar_chart(table.chart_points(threshold=threshold), title=table.title, unit=table.chart.unit)
+        chart = bar_chart(table.chart_points(suppression), title=table.title, unit=table.chart.unit)
     return {
         "key": table.key,
         "title": table.title,
         "columns": table.columns,
-        "rows": table.cells(threshold=threshold),
+        "rows": table.cells(suppression),
         "note": table.note,
         "chart": chart,
         "numeric": table.numeric,
@@ -76,7 +77,9 @@ def report_page(request, report_key: str):
     threshold = suppression_threshold() if scope.aggregate_only else None
     tables = []
     if report_filter is not None:
-        tables = [present(t, threshold=threshold) for t in report.builder(report_filter, form.cleaned_data)]
+        built = report.builder(report_filter, form.cleaned_data)
+        suppression = report.suppression(report_filter, built, threshold=threshold)
+        tables = [present(t, suppression) for t in built]
     return render(
         request,
         "reports/report.html",
@@ -89,6 +92,7 @@ def report_page(request, report_key: str):
             "scope_label": _scope_label(report_filter) if report_filter else "",
             "suppressed": threshold is not None,
             "threshold": suppression_threshold(),
+            "suppression_note": disclosure.note(suppression_threshold()),
             "query": request.GET.urlencode(),
             "show_pdf": report.key in ("outcomes", "equality", "marac-return")
             and request.user.has_role(*REPORT_ROLES),
@@ -143,11 +147,11 @@ def export(request, report_key: str, fmt: str):
     content_type, writer = EXPORT_TYPES[fmt]
     heading = heading_lines(
         title=report.title,
-        period_label=report_filter.period.label,
+        period=report_filter.period,
         scope_label=_scope_label(report_filter),
         threshold=threshold,
     )
-    content = writer(tables, heading=heading, threshold=threshold)
+    content = writer(tables, report.suppression(report_filter, tables, threshold=threshold), heading=heading)
     audit.record(
         request,
         AuditEvent.Action.EXPORT,
@@ -172,7 +176,8 @@ def commissioner_pdf(request):
     for key in ("outcomes", "equality", "marac-return"):
         part = REPORTS[key]
         tables = part.builder(report_filter, {})
-        sections.append({"report": part, "tables": [present(t, threshold=threshold) for t in tables]})
+        suppression = part.suppression(report_filter, tables, threshold=threshold)
+        sections.append({"report": part, "tables": [present(t, suppression) for t in tables]})
     content, pages = pdf.render(
         {
             "marking": settings.TIDELINE_PROTECTIVE_MARKING,
@@ -180,6 +185,7 @@ def commissioner_pdf(request):
             "scope_label": _scope_label(report_filter),
             "sections": sections,
             "threshold": threshold,
+            "suppression_note": disclosure.note(threshold),
             "generated_at": timezone.localtime(),
             "prepared_by": request.user,
         }

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from casework.models import Case, Perpetrator
-from victims import services
+from victims import consent, services
 from victims.models import (
     DashAnswer,
     DashAssessment,
@@ -156,12 +156,34 @@ def _enrich(victim: Victim, actor, world, area: str, *, number: int, high_risk: 
         actor=actor, victim=victim, text="Says he has been driving past the house most evenings."
     )
     link = victim.links.first()
-    if link is not None:
+    case_manager_org = consent.case_manager_organisations(link) if link is not None else []
+    if case_manager_org:
+        # The note to his case manager needs her consent, or, where asking was unsafe (the
+        # high-risk victim in refuge), a recorded basis for sharing without it.
+        without_consent = None
+        if high_risk:
+            without_consent = consent.WithoutConsent(
+                consent="not_sought_unsafe",
+                legal_basis="vital_interests",
+                rationale="She is in refuge and contact is limited to planned calls; the case manager must "
+                "know about the repeated messages to manage the risk in sessions.",
+            )
+        else:
+            services.consent_decision_record(
+                actor=actor,
+                victim=victim,
+                purpose="perpetrator_programme",
+                receiving_organisation=Organisation.objects.get(pk=case_manager_org[0]),
+                consent="given",
+                legal_basis="consent",
+                decided_on=today - datetime.timedelta(days=7),
+            )
         services.shared_note_add(
             actor=actor,
             victim=victim,
             link=link,
             text="She reports he has been messaging her repeatedly after being told to stop. Please raise it in session.",
+            without_consent=without_consent,
         )
     police = Organisation.objects.filter(area=victim.area, kind=Organisation.Kind.POLICE).first()
     social_care = Organisation.objects.filter(

@@ -11,6 +11,8 @@ from django.utils import timezone
 from accounts.choices import PermittedModelChoiceField, PermittedModelMultipleChoiceField, bind_choices
 from accounts.forms_govuk import GovukForm, GovukModelForm
 from casework.models import Case, Perpetrator, RiskLevel
+from victims.consent import note_sharing_basis
+from victims.forms_consent import without_consent_fields
 from victims.models import (
     Child,
     ConsentDecision,
@@ -234,9 +236,15 @@ class SharedNoteForm(GovukForm):
     def __init__(self, *args, victim, user, **kwargs):
         super().__init__(*args, **kwargs)
         bind_choices(self, user, victim=victim)
+        links = self.fields["link"].queryset.select_related("perpetrator")
+        # What the consent ledger says for each: the basis fields appear when one has no consent.
+        self.bases = {link.pk: note_sharing_basis(victim, link) for link in links}
         self.fields["link"].label_from_instance = lambda link: (
-            f"{link.perpetrator} ({link.get_relationship_display()})"
+            f"{link.perpetrator} ({link.get_relationship_display()}). Consent to share: "
+            f"{self.bases[link.pk].status.lower()}"
         )
+        if not all(basis.allowed for basis in self.bases.values()):
+            self.fields.update(without_consent_fields())
 
 
 class DashForm(GovukForm):

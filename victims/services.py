@@ -19,7 +19,7 @@ from accounts.records import save_versioned
 from accounts.safe_text import refuse_contact_details
 from casework.models import Case, Perpetrator
 from casework.tasks import enqueue_flags_after_new_partner
-from victims import rules
+from victims import consent, rules
 from victims.models import (
     Child,
     ConsentDecision,
@@ -274,11 +274,15 @@ def dash_complete(
 
 
 @transaction.atomic
-def shared_note_add(*, actor, victim: Victim, link: VictimLink, text: str) -> SharedNote:
+def shared_note_add(
+    *, actor, victim: Victim, link: VictimLink, text: str, without_consent=None
+) -> SharedNote:
     """Share a note with the case manager of `link`'s perpetrator (the IDVA's explicit choice)."""
     refuse_contact_details(text=text)  # read on the perpetrator's side (accounts.safe_text)
     if link.victim_id != victim.pk:
         raise ValidationError({"link": "Choose one of this victim's own links."})
+    # Only with consent, or the lawful basis for sharing without it (victims.consent.WithoutConsent).
+    consent.require_basis_for_note(actor=actor, victim=victim, link=link, without_consent=without_consent)
     note = SharedNote.objects.create(victim=victim, link=link, text=text, shared_by=actor)
     audit.record(None, CREATE, note, user=actor, purpose="note shared with the case manager")
     return note

@@ -19,6 +19,7 @@ from accounts import audit, audit_scope, policy
 from accounts.models import AuditEvent, Role
 from accounts.records import ConcurrentEditError
 from victims import forms, selectors, services
+from victims.forms_consent import without_consent_from
 from victims.models import Child, DashInstrument, Victim, VictimLink, VictimOutcome
 
 VIEW = AuditEvent.Action.VIEW
@@ -508,7 +509,11 @@ def shared_note_new(request, pk):
         form_class=forms.SharedNoteForm,
         form_kwargs=lambda v: {"victim": v, "user": request.user},
         save=lambda r, v, f: services.shared_note_add(
-            actor=r.user, victim=v, link=f.cleaned_data["link"], text=f.cleaned_data["text"]
+            actor=r.user,
+            victim=v,
+            link=f.cleaned_data["link"],
+            text=f.cleaned_data["text"],
+            without_consent=without_consent_from(f.cleaned_data),
         ),
         title="Share a note with the case manager",
         back_name="victims:sharing",

@@ -160,6 +160,14 @@ def api_data(world) -> ApiData:
         venue="Room 2",
         actor=coordinator,
     )
+    victim_services.consent_decision_record(  # her consent to sharing at the MARAC
+        actor=world.user("idva", "north"),
+        victim=victim,
+        purpose="marac",
+        receiving_organisation=coordinator_team.organisation,
+        consent="given",
+        legal_basis="consent",
+    )
     victim_item = panel_services.agenda_item_add(
         meeting=meeting, reason="new", actor=coordinator, victim=victim
     )

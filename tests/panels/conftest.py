@@ -136,6 +136,7 @@ def pw(world) -> PanelWorld:
     meeting = services.meeting_schedule(
         panel=panels[Panel.Kind.MARAC], scheduled_for=at(7), actor=coordinator
     )
+    consent_to_marac(world, victim)
     case_item = services.agenda_item_add(
         meeting=meeting, case=case, reason=AgendaItem.Reason.NEW, actor=coordinator
     )
@@ -162,8 +163,21 @@ def published(pw) -> PanelWorld:
     return pw
 
 
-def add_victim(pw, first_name: str, *, perpetrator=None) -> Victim:
-    """Another victim of the fixture's perpetrator (or `perpetrator`), with restricted data planted."""
+def consent_to_marac(world, victim: Victim, *, consent: str = "given") -> None:
+    """The victim's IDVA records her consent to sharing at the north MARAC (panels.sharing)."""
+    victim_services.consent_decision_record(
+        actor=world.user("idva", "north"),
+        victim=victim,
+        purpose="marac",
+        receiving_organisation=world.team("marac", "north").organisation,
+        consent=consent,
+        legal_basis="consent" if consent == "given" else "public_task",
+    )
+
+
+def add_victim(pw, first_name: str, *, perpetrator=None, consented: bool = True) -> Victim:
+    """Another victim of the fixture's perpetrator (or `perpetrator`), with restricted data planted
+    and (unless `consented` is False) her consent to sharing at the MARAC."""
     idva = pw.user("idva")
     victim = victim_services.victim_create(
         actor=idva,
@@ -174,6 +188,8 @@ def add_victim(pw, first_name: str, *, perpetrator=None) -> Victim:
         relationship=VictimLink.Relationship.PARTNER,
     )
     plant_restricted(victim, idva)
+    if consented:
+        consent_to_marac(pw.world, victim)
     return victim
 
 

@@ -20,6 +20,7 @@ def urls_for(pw):
         "nominations": reverse("panels:nominations", args=[pw.panel.pk]),
         "meeting_detail": reverse("panels:meeting_detail", args=[meeting]),
         "item_add": reverse("panels:item_add", args=[meeting]),
+        "meeting_publish": reverse("panels:meeting_publish", args=[meeting]),
         "attendance_edit": reverse("panels:attendance_edit", args=[meeting]),
         "observer_add": reverse("panels:observer_add", args=[meeting]),
         "item_detail": reverse("panels:item_detail", args=[item]),
@@ -36,6 +37,7 @@ MANAGER_PAGES = [
     "nominations",
     "meeting_detail",
     "item_add",
+    "meeting_publish",
     "attendance_edit",
     "observer_add",
     "item_detail",
@@ -144,7 +146,7 @@ def test_agency_rep_updates_only_their_own_agencys_actions(client_for, published
 
 def test_post_only_actions_refuse_get(client_for, published):
     coordinator = client_for("coordinator", "north")
-    for name in ("meeting_publish", "meeting_approve", "packs_request"):
+    for name in ("meeting_approve", "packs_request"):
         assert coordinator.get(reverse(f"panels:{name}", args=[published.meeting.pk])).status_code == 405
 
 

@@ -12,6 +12,7 @@ from accounts.models import AuditEvent
 from panels import packs, services
 from panels.models import MeetingPack, PanelMembership
 from tests.panels.conftest import CANARY, VICTIM_NAME_CANARY, at
+from victims import services as victim_services
 
 pytestmark = pytest.mark.django_db
 
@@ -192,6 +193,14 @@ def test_matac_packs_never_name_the_victim(pw, eager_celery, django_capture_on_c
     meeting = services.meeting_schedule(panel=pw.matac, scheduled_for=at(9), actor=coordinator)
     services.agenda_item_add(meeting=meeting, case=pw.case, reason="nomination", actor=coordinator)
     services.agenda_item_add(meeting=meeting, victim=pw.victim, reason="new", actor=coordinator)
+    victim_services.consent_decision_record(  # her consent to the MATAC managing his risk
+        actor=pw.user("idva"),
+        victim=pw.victim,
+        purpose="perpetrator_programme",
+        receiving_organisation=pw.matac.coordinator_team.organisation,
+        consent="given",
+        legal_basis="consent",
+    )
     services.agenda_publish(meeting=meeting, actor=coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         made = services.packs_request(meeting=meeting, actor=coordinator)

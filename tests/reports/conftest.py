@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Team
+from casework import services_legal
 from casework.models import (
     Attendance,
     BehaviourType,
@@ -391,3 +392,18 @@ def dataset(world) -> Dataset:
     perpetrator(area=south)
     assert Team.objects.filter(pk=team.pk).exists()
     return data
+
+
+@pytest.fixture
+def demo_world(world):
+    """The reports demo on the personas, with the MARAC panels and scoring model it builds on."""
+    services_legal.rfg_model_seed_default(actor=world.users["admin"])
+    for code in ("north", "south"):
+        Panel.objects.create(
+            name=f"{world.areas[code].name} MARAC",
+            kind=Panel.Kind.MARAC,
+            area=world.areas[code],
+            coordinator_team=world.team("marac", code),
+        )
+    reports_demo.seed(world)
+    return world

@@ -135,7 +135,7 @@ def test_the_coordinator_exports_the_marac_return_suppressed(client_for, world, 
     header = next(row for row in rows if row[:2] == ["Meeting date", "Cases heard"])
     meeting = next(row for row in rows if row and row[0].endswith("(Test MARAC)"))
     assert len(meeting) == len(header)
-    assert dict(zip(header, meeting, strict=True))["Cases heard"] == "<5"  # 4 people leave the system as <5
+    assert dict(zip(header, meeting, strict=True))["Cases heard"] == "[c]"  # 4 people leave the system hidden
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT, object_type="reports.marac-return")
     assert event.user == world.user("coordinator", "north")
 
@@ -162,9 +162,9 @@ def shown(response, key: str) -> dict[str, list[str]]:
 def test_another_areas_analyst_sees_only_their_own_figures(client_for, dataset):
     north = client_for("analyst", "north").get(url("reports:outcomes"), QUERY)
     south = client_for("analyst", "south").get(url("reports:outcomes"), QUERY)
-    # North: 5 cases with physical abuse at intake (C1-C5). South: C8 only, so "<5".
+    # North: 5 cases with physical abuse at intake (C1-C5). South: C8 only, so hidden.
     assert shown(north, "behaviour_change")["Physical abuse"][0] == "5"
-    assert shown(south, "behaviour_change")["Physical abuse"][0] == "<5"
+    assert shown(south, "behaviour_change")["Physical abuse"][0] == "[c]"
     # The north MARAC's 4 cases are not counted in the south.
     assert shown(south, "repeat_marac")["Cases heard at MARAC"] == ["0"]
     south_marac = client_for("analyst", "south").get(url("reports:marac_return"), QUERY).content.decode()
@@ -173,9 +173,9 @@ def test_another_areas_analyst_sees_only_their_own_figures(client_for, dataset):
 
 # For each report, a figure only the north's data can make, and what the south sees instead.
 OWN_AREA_ONLY = {
-    "dashboard": ("caseload_by_phase", "Active", ["2", "50.0%"], ["0", "–"]),
+    "dashboard": ("caseload_by_phase", "Active", ["2", "50%"], ["0", "–"]),
     "outcomes": ("rfg_change", "Cases with entry and exit scores", ["3"], ["0"]),
-    "equality": ("equality_ethnicity", "White", ["6", "66.7%", "86.0%", "Under-represented"], None),
+    "equality": ("equality_ethnicity", "White", ["6", "67%", "86.0%", "Under-represented"], None),
     "marac-return": ("marac_return", None, None, None),
 }
 
@@ -228,9 +228,9 @@ def test_an_unknown_report_or_format_is_not_found(client_for, world):
 def test_analysts_see_small_numbers_suppressed_and_supervisors_exact(client_for, dataset):
     analyst = client_for("analyst", "north").get(url("reports:outcomes"), QUERY).content.decode()
     supervisor = client_for("supervisor", "north").get(url("reports:outcomes"), QUERY).content.decode()
-    # Sexual abuse: one case stopped. Exact for the supervisor, "<5" for the analyst.
-    assert "&lt;5" in analyst
-    assert "Figures built from fewer than 5 people are shown as &lt;5." in analyst
+    # Sexual abuse: one case stopped. Exact for the supervisor, hidden for the analyst.
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">[c]</td>' in analyst
+    assert "[c] marks a hidden figure: one built from fewer than 5 people" in analyst
     assert "Exact figures are shown on screen for your teams." in supervisor
 
 
@@ -285,30 +285,31 @@ def test_cost_avoidance_columns_line_up_in_csv_and_excel(client_for, dataset):
     header, body = tables_in_csv(csv_rows(analyst.get(export_url("outcomes", "csv"), QUERY).content))[
         "Cost avoidance (estimate)"
     ]
+    # Numbers lose their "%" and "£" in a file: the unit moves into the column heading.
     assert header == [
         "Unit cost",
         "Counted against",
         "Number",
         "Unit cost (£)",
-        "Share assumed avoided",
-        "Estimate",
+        "Share assumed avoided (%)",
+        "Estimate (£)",
     ]
     by_name = {row[0]: dict(zip(header, row, strict=True)) for row in body}
-    assert by_name["Cost of a MARAC case"]["Unit cost (£)"] == "£63,500"
-    assert by_name["Cost of a MARAC case"]["Estimate"] == "<5"  # 3 people: suppressed
-    assert by_name["Total estimated cost avoided"]["Estimate"] == "<5"
+    assert by_name["Cost of a MARAC case"]["Unit cost (£)"] == "63500"
+    assert by_name["Cost of a MARAC case"]["Estimate (£)"] == "[c]"  # 3 people: suppressed
+    assert by_name["Total estimated cost avoided"]["Estimate (£)"] == "[c]"
 
     workbook = load_workbook(io.BytesIO(analyst.get(export_url("outcomes", "xlsx"), QUERY).content))
-    sheet = workbook["Cost avoidance (estimate)"]
+    sheet = workbook["Cost avoidance"]
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[1]) == header
     assert sheet.max_column == len(header)  # no cell lies outside a headed column
     lines = {row[0]: dict(zip(header, row, strict=True)) for row in rows[2:] if row[0] in by_name}
     assert set(lines) == set(by_name)
     assert lines["Cost of a MARAC case"]["Unit cost (£)"] == 63500  # a number, in its own column
-    assert lines["Cost of a MARAC case"]["Share assumed avoided"] == "25.0%"
-    assert lines["Cost of a MARAC case"]["Estimate"] == "<5"
-    assert lines["Total estimated cost avoided"]["Estimate"] == "<5"
+    assert lines["Cost of a MARAC case"]["Share assumed avoided (%)"] == 25
+    assert lines["Cost of a MARAC case"]["Estimate (£)"] == "[c]"
+    assert lines["Total estimated cost avoided"]["Estimate (£)"] == "[c]"
 
 
 def test_excel_export_has_an_about_sheet_numbers_and_an_audit_event(client_for, world, dataset):
@@ -323,7 +324,7 @@ def test_excel_export_has_an_about_sheet_numbers_and_an_audit_event(client_for, 
         row for row in completion.iter_rows(values_only=True) if row[0] == "Completed the intervention"
     )
     # 3 of the 6 closed cases: suppressed in an export (fewer than 5 people), as text.
-    assert completed[1] == "<5"
+    assert completed[1] == "[c]"
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
     assert event.object_type == "reports.dashboard"
     assert "XLSX" in event.purpose

@@ -1,6 +1,7 @@
 """Browser journey (issue 5): an IDVA records a new victim, links them to the perpetrator of a case,
-completes a DASH and a safety plan, and shares a note with the case manager (a first try naming
-her new street is refused, with the reason, on the note). The case manager then
+completes a DASH and a safety plan, and shares a note with the case manager (with no consent on
+record: asked for the lawful basis for sharing without consent, records it; a first try naming
+her new street is refused, with the reason, on the note; then the note is shared). The case manager then
 sees the note and the safe label on the case page, and nothing that names or locates the victim.
 
 axe-core runs on every page visited (tests/browser_support.py).
@@ -9,13 +10,22 @@ axe-core runs on every page visited (tests/browser_support.py).
 import pytest
 
 from tests.browser_support import UI
-from victims.models import DashAssessment, SafetyPlan, SharedNote, Victim, VictimAddress, VictimLink
+from victims.models import (
+    ConsentDecision,
+    DashAssessment,
+    SafetyPlan,
+    SharedNote,
+    Victim,
+    VictimAddress,
+    VictimLink,
+)
 
 FIRST_NAME, LAST_NAME = "Rowenna", "Quillfeather"
 STREET = "17 Kestrelmoor Lane"
 POSTCODE = "KM4 2ZX"
 PLAN = "Keep a charged phone hidden; code word with her sister means call 999."
 NOTE = "She reports he has been sending messages through a cousin; please raise this in sessions."
+RATIONALE = "He checks her phone, so asking would alert him; the case manager needs this to manage the risk."
 
 
 def _follow(ui: UI, link_name: str):
@@ -85,7 +95,8 @@ def test_idva_records_a_victim_and_the_case_manager_sees_only_the_safe_view(ui, 
     assert "Safety plan saved." in page.content() and "code word with her sister" in page.content()
     assert SafetyPlan.objects.filter(victim=victim).exists()
 
-    # A note shared with the case manager.
+    # A note shared with the case manager. No consent decision is on record, so the IDVA is asked
+    # for the lawful basis for sharing without consent, records it, and only then is it shared.
     _follow(ui, "Consent and sharing")
     _follow(ui, "Share a note with the case manager")
     page.get_by_label(f"{case_north.perpetrator} (Ex-partner)").check()
@@ -99,8 +110,17 @@ def test_idva_records_a_victim_and_the_case_manager_sees_only_the_safe_view(ui, 
     page.get_by_label("Note to share").fill(NOTE)
     page.get_by_label("I have checked this note holds nothing").check()
     ui.submit("Save")
+    assert "There is no consent on record to share this" in page.content()
+    assert not SharedNote.objects.exists() and not ConsentDecision.objects.exists()
+    page.get_by_label("Not sought because it was unsafe to ask").check()
+    page.get_by_label("Lawful basis for sharing without consent").select_option("vital_interests")
+    page.get_by_label("Why sharing without consent is necessary and proportionate").fill(RATIONALE)
+    ui.submit("Save")
     assert "Note shared with the case manager." in page.content() and NOTE in page.content()
     assert SharedNote.objects.filter(link=link, text=NOTE).exists()
+    line = ConsentDecision.objects.get(victim=victim)
+    assert line.shared_without_consent and line.rationale == RATIONALE
+    assert "Shared without consent" in page.locator("table", has_text="Receiving agency").inner_text()
 
     # The case manager, in a browser context of their own, sees the safe view only.
     context = ui.page.context.browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})

@@ -182,6 +182,14 @@ def canary(world, case_north, make_victim):
         victim=victim,
         answers={str(q["number"]): {"answer": "yes", "comment": ""} for q in instrument.questions},
     )
+    services.consent_decision_record(  # she agreed to notes going to his case manager
+        actor=idva,
+        victim=victim,
+        purpose="perpetrator_programme",
+        receiving_organisation=case_north.team.organisation,
+        consent="given",
+        legal_basis="consent",
+    )
     services.shared_note_add(
         actor=idva, victim=victim, link=link, text=f"Please raise missed contact {SHARED_OK}"
     )

@@ -186,6 +186,14 @@ def test_a_note_reaches_the_case_manager_only_once_the_idva_shares_it(client_for
     safe_url = reverse("victims:case_linked_victims", args=[case_north.pk])
     before = client_for("casemanager", "north").get(safe_url).content.decode()
     assert "SHARED-NOTE-772" not in before and "PRIVATE-SAFETY-NOTE-881" not in before
+    services.consent_decision_record(  # she agreed to notes going to his case manager
+        actor=idva,
+        victim=victim,
+        purpose="perpetrator_programme",
+        receiving_organisation=case_north.team.organisation,
+        consent="given",
+        legal_basis="consent",
+    )
     response = client_for("idva", "north").post(
         reverse("victims:shared_note_new", args=[victim.pk]),
         {"link": victim.links.get().pk, "text": "SHARED-NOTE-772 missed two sessions", "confirm": "on"},
