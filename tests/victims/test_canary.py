@@ -239,6 +239,14 @@ def _marac_research(world, victim, *, text: str):
     meeting = panel_services.meeting_schedule(
         panel=panel, scheduled_for=timezone.now() + datetime.timedelta(days=7), actor=coordinator
     )
+    services.consent_decision_record(  # she agreed to sharing at the MARAC
+        actor=world.user("idva", "north"),
+        victim=victim,
+        purpose="marac",
+        receiving_organisation=world.team("police", "north").organisation,
+        consent="given",
+        legal_basis="consent",
+    )
     item = panel_services.agenda_item_add(meeting=meeting, victim=victim, reason="new", actor=coordinator)
     panel_services.agenda_publish(meeting=meeting, actor=coordinator)
     Research.objects.create(

@@ -55,7 +55,16 @@ EACH_KIND = [
 
 
 @pytest.fixture
-def link(victim):
+def link(world, victim, case_north):
+    # She agreed to notes going to his case manager (victims.consent): only the guard is tested here.
+    services.consent_decision_record(
+        actor=world.user("idva", "north"),
+        victim=victim,
+        purpose="perpetrator_programme",
+        receiving_organisation=case_north.team.organisation,
+        consent="given",
+        legal_basis="consent",
+    )
     return victim.links.get()
 
 
