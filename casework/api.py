@@ -16,7 +16,6 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -292,18 +291,9 @@ def _rows_to_csv(rows: list[dict[str, str]]) -> io.StringIO:
     return buffer
 
 
-class AsciiJSONRenderer(JSONRenderer):
-    """JSON with every non-ASCII character escaped. A refusal may quote the sender's value back
-    (DRF: '"…" is not a valid choice'); a lone surrogate there cannot be encoded as UTF-8 and
-    would turn the 400 into a 500."""
-
-    ensure_ascii = True
-
-
 class IncidentPushView(PolicyAPIMixin, APIView):
     """Accepts one incident (`POST /api/incidents/`) or a batch (`POST /api/incidents/batch/`)."""
 
-    renderer_classes = [AsciiJSONRenderer]
     required_scopes = {"write": Scope.INCIDENTS_WRITE}
     throttle_scope = "api_incidents"
     batch = False

@@ -1,4 +1,4 @@
-"""The partner-system API (DRF). Each app's endpoints live in `<app>/api.py`; see accounts/API.md.
+"""The partner-system API (DRF). Each app's endpoints live in `<app>/api.py`; the README's "API for partner systems" says what each offers.
 
 Every pattern is declared DELEGATED in the route registry: the DRF views enforce access
 themselves (token or verified session, the access policy as filter backend and object

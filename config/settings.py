@@ -295,6 +295,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 25,
+    # JSON only (the interactive docs are at /api/docs/), with every non-ASCII character escaped:
+    # a refusal may quote the sender's value back ('"…" is not a valid choice'), and a lone
+    # surrogate there cannot be encoded as UTF-8, which would turn a 400 into a 500.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNICODE_JSON": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tideline API",

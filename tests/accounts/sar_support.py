@@ -161,6 +161,14 @@ def build_people(world) -> dict:
         shared_without_consent=True,
         rationale=f"High risk {CANARY}",
     )
+    v_services.consent_decision_record(  # she agreed to notes going to his case manager
+        actor=idva,
+        victim=victim,
+        purpose=ConsentDecision.Purpose.PERPETRATOR_PROGRAMME,
+        receiving_organisation=case.team.organisation,
+        consent=ConsentDecision.Consent.GIVEN,
+        legal_basis=ConsentDecision.LegalBasis.CONSENT,
+    )
     v_services.shared_note_add(actor=idva, victim=victim, link=link, text="Please raise missed contact")
     notice = v_services.new_partner_notice_create(
         actor=manager, case=case, what_is_known=f"New partner lives at {CANARY} Gardens"

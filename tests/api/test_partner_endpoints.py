@@ -235,3 +235,19 @@ def test_panel_and_victim_list_query_counts_are_pinned(api_data, token_client, d
         client.get(url)
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_value_that_cannot_be_encoded_is_quoted_back_escaped_not_as_a_server_error(live, world):
+    """DRF quotes a wrong choice back ('"…" is not a valid choice'); a lone surrogate there cannot be
+    written as UTF-8, so every API answer escapes non-ASCII characters (REST_FRAMEWORK UNICODE_JSON)."""
+    from tests.api.conftest import make_token
+
+    _, raw = make_token(world.user("police", "north"), scopes=[Scope.REFERRALS_WRITE])
+    body = '{"pathway": "police\\ud800\\u00e9"}'
+    response = live.anonymous().api(
+        "POST", "/api/referrals/", token=raw, data=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400, response.text[:300]
+    assert "\\ud800" in response.text and "\\u00e9" in response.text
+    assert not Referral.objects.exists()

@@ -606,6 +606,6 @@ def test_an_incident_extract_over_the_size_limit_is_refused_before_it_is_read():
 
     upload = SimpleUploadedFile("extract.csv", b"a,b\n")
     upload.size = IncidentImportForm.MAX_BYTES + 1  # as the upload handler reports it
-    form = IncidentImportForm(data={}, files={"file": upload}, teams=[object()])
+    form = IncidentImportForm(data={}, files={"file": upload}, teams=[object()], user=None)
     assert not form.is_valid()
     assert form.errors["file"] == ["The selected file must be smaller than 20 MB: split the extract by month"]
