@@ -66,6 +66,18 @@ class GovukDateInput(forms.MultiWidget):
 
 
 class GovukBoundField(BoundField):
+    @property
+    def error_anchor(self) -> str:
+        """The id an error summary links to: the field's first input (the day box of a date, the
+        first radio or checkbox), so the link takes a keyboard user to where the answer goes."""
+        widget = self.field.widget
+        if isinstance(widget, GovukDateInput) or self.widget_type in (
+            "radioselect",
+            "checkboxselectmultiple",
+        ):
+            return f"{self.auto_id}_0"
+        return self.id_for_label
+
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
