@@ -16,13 +16,21 @@ setup-dev:
 services:
 	scripts/services
 
-# Local demo: SQLite at ./db.sqlite3 and jobs in-process, whatever the shell has exported.
-RUN_ENV := env -u DATABASE_URL -u REDIS_URL DEBUG=true TIDELINE_REQUIRE_MFA=false
+# Local demo: SQLite at ./db.sqlite3 and jobs in-process, whatever the shell has exported. DEBUG
+# stays off so the demo shows Tideline's own error pages (never Django's technical pages, which
+# list every URL); it runs over plain HTTP on loopback, so cookies are not Secure-only, and its
+# secret key is made once per checkout (.demo-secret-key, never committed). PORT=8100 make run.
+PORT ?= 8000
+RUN_ENV = env -u DATABASE_URL -u REDIS_URL DEBUG=false TIDELINE_REQUIRE_MFA=false \
+	TIDELINE_SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 TIDELINE_BASE_URL=http://127.0.0.1:$(PORT) \
+	SECRET_KEY="$$(cat .demo-secret-key)"
 
 run: setup
+	test -s .demo-secret-key || $(VENV)/python -c "import secrets; print(secrets.token_urlsafe(50))" > .demo-secret-key
+	mkdir -p staticfiles  # WhiteNoise's collected-files folder: empty in the demo, which serves from the finders
 	$(RUN_ENV) $(VENV)/python manage.py migrate --noinput
 	$(RUN_ENV) $(VENV)/python manage.py seed_demo
-	$(RUN_ENV) $(VENV)/python manage.py runserver 127.0.0.1:8000
+	$(RUN_ENV) $(VENV)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Any non-zero pytest exit fails the target, including 5 ("no tests collected").
 # --create-db: a test database left by an earlier run may have been emptied by a browser test

@@ -241,6 +241,9 @@ STORAGES = {
         )
     },
 }
+# Without the manifest (the demo, `make run`), WhiteNoise serves straight from the static folders,
+# so the demo needs neither DEBUG nor collectstatic.
+WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", False)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 EMAIL_HOST = env_str("EMAIL_HOST", "")
@@ -256,7 +259,7 @@ EMAIL_BACKEND = (
 )
 
 # Celery: with no REDIS_URL, jobs run in-process (the demo run); otherwise Redis is the broker.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
