@@ -287,5 +287,3 @@ class AuditEvent(models.Model):
 
 
 from accounts.models_api import ApiToken  # noqa: E402,F401
-from accounts.models_retention import RetentionPolicy, RetentionReview  # noqa: E402,F401
-from accounts.models_sar import SarItem, SubjectAccessRequest  # noqa: E402,F401
