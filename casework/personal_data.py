@@ -240,7 +240,10 @@ def erase_incidents(incident_ids: list[int]) -> int:
     return scrub(cw.Incident, incident_ids, {"summary": "", "police_reference": ""})
 
 
-@registry.erase_step(RecordType.CASE, order=10, models=CASE_FILE)
+# Outcome measures and RFG scores are figures the reports count: they stay.
+@registry.erase_step(
+    RecordType.CASE, order=10, models=tuple(m for m in CASE_FILE if m not in (cw.OutcomeMeasure, cw.RfgScore))
+)
 def erase_case_records(erasure: Erasure) -> dict:
     case = cw.Case.all_objects.select_for_update().get(pk=int(erasure.object_id))
     if case.phase != cw.Case.Phase.CLOSED:

@@ -52,8 +52,15 @@ def test_every_model_of_the_projects_apps_is_declared_in_the_personal_data_regis
 def test_declarations_name_real_models_and_do_not_contradict_the_collectors_and_erase_steps():
     labels = {m._meta.label_lower for m in project_models()}
     assert set(registry.covered_models()) <= labels
-    gathered_or_erased = {m._meta.label_lower for c in registry._collectors for m in c.models}
-    gathered_or_erased |= {m._meta.label_lower for s in registry._erase_steps for m in s.models}
+    gathered_or_erased = {
+        m._meta.label_lower
+        for kind in Subject.values
+        for c in registry.collectors_for(kind)
+        for m in c.models
+    }
+    gathered_or_erased |= {
+        m._meta.label_lower for t in RecordType.values for s in registry.erase_steps_for(t) for m in s.models
+    }
     for label, declaration in registry.declarations().items():
         assert declaration.reason.strip(), label
         if declaration.kind == "no_subject_data":
