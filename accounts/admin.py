@@ -237,4 +237,3 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 from accounts.admin_api import ApiTokenAdmin  # noqa: E402,F401
-from accounts.admin_retention import RetentionPolicyAdmin, RetentionReviewAdmin  # noqa: E402,F401

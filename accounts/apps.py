@@ -8,7 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and access"
 
     def ready(self) -> None:
-        from accounts import checks  # noqa: F401 (registers the system checks)
+        from accounts import (
+            checks,  # noqa: F401 (registers the system checks)
+            personal_data_audit,  # noqa: F401 (the audit trail in the personal-data registry)
+        )
 
 
 class TidelineAdminConfig(admin_apps.AdminConfig):

@@ -27,9 +27,15 @@ def _client_ip(request: HttpRequest) -> str | None:
     return client_ip(request)
 
 
+def label_of(obj: models.Model) -> str:
+    """The record type an event names: the model's label, or the `audit_label` a model that moved
+    between apps keeps, so its trail reads the same before and after the move."""
+    return getattr(obj, "audit_label", None) or obj._meta.label_lower
+
+
 def _describe(obj: models.Model | None, object_type: str, object_id: str | int) -> tuple[str, str]:
     if obj is not None:
-        return obj._meta.label_lower, str(obj.pk)
+        return label_of(obj), str(obj.pk)
     return object_type, str(object_id) if object_id != "" else ""
 
 
@@ -91,7 +97,7 @@ def record_many(request: HttpRequest, action: str, objects: list[models.Model], 
     events = [template]
     for obj in objects[1:]:
         event = copy.copy(template)
-        event.object_type, event.object_id = obj._meta.label_lower, str(obj.pk)
+        event.object_type, event.object_id = label_of(obj), str(obj.pk)
         events.append(event)
     # One INSERT of every row. `bulk_create` would wrap it in a transaction of its own: a read
     # runs without a request transaction (accounts.routing.atomic_unless_safe), and a single
@@ -102,6 +108,4 @@ def record_many(request: HttpRequest, action: str, objects: list[models.Model], 
 
 def events_for(obj: models.Model):
     """Who has accessed this record, newest first."""
-    return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related(
-        "user"
-    )
+    return AuditEvent.objects.filter(object_type=label_of(obj), object_id=str(obj.pk)).select_related("user")

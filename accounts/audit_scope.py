@@ -1,7 +1,7 @@
 """Which audit events, and which records' access logs, a data protection officer may read.
 
-A DPO works for an area (the areas of their DPO memberships: `dpo_area_ids`). An audit event
-belongs to an area when either
+A DPO works for an area (the areas of their DPO memberships: `user.area_ids(Role.DPO)`). An
+audit event belongs to an area when either
 
 - the organisation its user acted for is in that area (the organisation is copied onto the event
   when it is written, so it stays true after people move), or
@@ -28,7 +28,7 @@ from django.db import models
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
-from accounts.models import Area, Membership, Organisation, Role, Team, User
+from accounts.models import Area, Membership, Organisation, Team, User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -38,11 +38,6 @@ _area_paths: dict[str, tuple[type[models.Model], str]] = {}
 def register(model: type[models.Model], area_path: str) -> None:
     """Declare how `model` reaches its area: a lookup path ending at Area ("team__area")."""
     _area_paths[model._meta.label_lower] = (model, area_path)
-
-
-def dpo_area_ids(user) -> set[int]:
-    """The areas `user` is data protection officer for (active memberships only)."""
-    return {m.team.area_id for m in user.active_memberships() if m.role == Role.DPO}
 
 
 def in_areas(model: type[M], area_ids) -> models.QuerySet[M]:

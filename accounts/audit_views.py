@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import audit, audit_scope
 from accounts.forms_govuk import GovukForm
-from accounts.models import AuditEvent, normalise_email
+from accounts.models import AuditEvent, Role, normalise_email
 
 # A record's reference as people quote it: TL-000065 (a perpetrator's case), V-000123 (a victim-survivor).
 REFERENCES = {
@@ -76,7 +76,7 @@ def _search_purpose(data: dict, page: str) -> str:
 @require_GET
 def audit_trail(request):
     form = AuditFilterForm(request.GET or None)
-    events = audit_scope.events_in_areas(AuditEvent.objects.all(), audit_scope.dpo_area_ids(request.user))
+    events = audit_scope.events_in_areas(AuditEvent.objects.all(), request.user.area_ids(Role.DPO))
     data: dict = {}
     purpose = None
     if form.is_bound and not form.is_valid():

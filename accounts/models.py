@@ -189,6 +189,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Ids of teams the user actively belongs to, optionally only in the given roles."""
         return {m.team_id for m in self.active_memberships() if not roles or m.role in roles}
 
+    def area_ids(self, *roles: str, team_kind: str | None = None) -> set[int]:
+        """Ids of the areas the user actively works in, optionally only in the given roles and in
+        teams of `team_kind` (`user.area_ids(Role.DPO)`: the areas they are DPO for)."""
+        return {
+            m.team.area_id
+            for m in self.active_memberships()
+            if (not roles or m.role in roles) and (team_kind is None or m.team.kind == team_kind)
+        }
+
     @property
     def primary_membership(self) -> Membership | None:
         memberships = self.active_memberships()
@@ -278,5 +287,3 @@ class AuditEvent(models.Model):
 
 
 from accounts.models_api import ApiToken  # noqa: E402,F401
-from accounts.models_retention import RetentionPolicy, RetentionReview  # noqa: E402,F401
-from accounts.models_sar import SarItem, SubjectAccessRequest  # noqa: E402,F401

@@ -11,7 +11,7 @@ from importlib import import_module
 
 from django.urls import reverse
 
-APPS_WITH_NAVIGATION = ["referrals", "casework", "victims", "panels", "reports", "accounts"]
+APPS_WITH_NAVIGATION = ["referrals", "casework", "victims", "panels", "reports", "accounts", "privacy"]
 
 
 @dataclass(frozen=True)
@@ -23,38 +23,18 @@ class NavItem:
 
 
 def _own_items(user, path: str) -> list[NavItem]:
-    items = []
-    if user.has_role("dpo"):
-        url = reverse("accounts:audit")
-        items.append(
-            NavItem(
-                "Audit trail",
-                url,
-                "Who viewed, printed or exported what, and when.",
-                path.startswith(url),
-            )
-        )
-        url = reverse("accounts:sar_list")
-        items.append(
-            NavItem(
-                "Subject access",
-                url,
-                "Subject access requests: gather, review and export.",
-                path.startswith(url),
-            )
-        )
-    if user.has_role("dpo", "supervisor", "panel_coordinator"):
-        url = reverse("accounts:retention")
-        items.append(
-            NavItem(
-                "Retention", url, "Records due for a retention decision: erase or keep.", path.startswith(url)
-            )
-        )
-    if user.is_staff:
-        items.append(
-            NavItem("Admin", reverse("admin:index"), "Organisations, teams, users and reference data.")
-        )
-    return items
+    if not user.has_role("dpo"):
+        return []
+    url = reverse("accounts:audit")
+    return [
+        NavItem("Audit trail", url, "Who viewed, printed or exported what, and when.", path.startswith(url))
+    ]
+
+
+def _admin_items(user) -> list[NavItem]:
+    if not user.is_staff:
+        return []
+    return [NavItem("Admin", reverse("admin:index"), "Organisations, teams, users and reference data.")]
 
 
 def navigation_for(user, path: str = "") -> list[NavItem]:
@@ -73,7 +53,7 @@ def navigation_for(user, path: str = "") -> list[NavItem]:
                 raise
             continue
         items.extend(module.items(user, path))
-    return items
+    return items + _admin_items(user)
 
 
 def reachable_areas(user) -> list[NavItem]:

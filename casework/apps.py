@@ -15,4 +15,5 @@ class CaseworkConfig(AppConfig):
             choices,  # noqa: F401  (registers what casework's forms may be sent)
             flag_registry,  # noqa: F401  (risk flags: case page section and admin)
             legal_registry,  # noqa: F401
+            personal_data,  # noqa: F401  (subject access and retention: accounts.personal_data)
         )

@@ -3,7 +3,7 @@
 This is how a partner agency's practitioner (a probation officer, a police offender manager, a
 children's social worker) reaches a case they work on with the perpetrator service, in pages and
 through the API. A supervisor of the case gives it, with a reason; the access review
-(casework.access_review) lists it and takes it away. Grants are per person, never per agency, and
+(privacy.access_review) lists it and takes it away. Grants are per person, never per agency, and
 never to someone who supports a victim linked to the perpetrator (the same-worker rule).
 """
 
@@ -15,9 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from accounts import audit, notify
+from accounts import audit, notify, policy
 from accounts.models import AuditEvent, User
 from accounts.safe_text import refuse_contact_details
+from casework.access import GRANT
 from casework.models import Case, CaseUserObjectPermission
 
 VIEW = "view"
@@ -26,6 +27,17 @@ LEVELS = {
     VIEW: ("view_case",),
     CHANGE: ("view_case", "change_case"),
 }
+
+
+def get_case_for_grants(user, pk) -> Case:
+    """404 when the case is not visible, 403 when the user may not give access to it."""
+    return policy.get_for_user(
+        user,
+        Case,
+        pk,
+        action=GRANT,
+        queryset=Case.objects.select_related("perpetrator", "team", "case_manager", "supervisor"),
+    )
 
 
 def grantee_by_email(email: str) -> User:
@@ -82,7 +94,7 @@ def case_access_grant(
 def tell_case_team(case: Case, sentence: str, actor) -> None:
     """Email the case team's supervisors (not the actor) that access to one of its cases changed:
     who and by whom, and a link to the case's "who can reach" page, nothing about the person."""
-    link = settings.TIDELINE_BASE_URL.rstrip("/") + reverse("casework:case_reach", args=[case.pk])
+    link = settings.TIDELINE_BASE_URL.rstrip("/") + reverse("privacy:case_reach", args=[case.pk])
     notify.tell_supervisors(
         [case.team],
         subject="Tideline: access to your team's record has changed",

@@ -22,7 +22,7 @@ def items(user, path: str) -> list[NavItem]:
             ]
         return []
     url = reverse("casework:caseload")
-    review = reverse("casework:access_review")
+    review = reverse("privacy:case_access_review")
     reviewing = path.startswith(review) or "/who-can-reach/" in path
     items = [
         NavItem(

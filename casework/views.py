@@ -274,7 +274,7 @@ def case_access_log(request, pk):
 
 
 def _case_access_log_for_dpo(request, pk):
-    case = audit_scope.record_in_areas(Case, pk, audit_scope.dpo_area_ids(request.user))
+    case = audit_scope.record_in_areas(Case, pk, request.user.area_ids(Role.DPO))
     if case is None:
         raise Http404("Not found")
     audit.record(request, AuditEvent.Action.VIEW, case, purpose="access log (data protection officer)")

@@ -14,7 +14,7 @@ from accounts import audit
 from accounts.forms_govuk import GovukForm
 from accounts.models import AuditEvent
 from accounts.safe_text import validate_no_contact_details
-from casework import access_review, grants
+from casework import grants
 
 
 class GrantAccessForm(GovukForm):
@@ -48,7 +48,7 @@ class GrantAccessForm(GovukForm):
 
 @require_http_methods(["GET", "POST"])
 def case_grant(request, pk):
-    case = access_review.get_case_for_review(request.user, pk)
+    case = grants.get_case_for_grants(request.user, pk)
     form = GrantAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -66,6 +66,6 @@ def case_grant(request, pk):
                     form.add_error(field if field in form.fields else None, error)
         else:
             messages.success(request, f"{user} can now reach {case.reference}.")
-            return HttpResponseRedirect(reverse("casework:case_reach", args=[case.pk]))
+            return HttpResponseRedirect(reverse("privacy:case_reach", args=[case.pk]))
     audit.record(request, AuditEvent.Action.VIEW, case, purpose="give access")
     return render(request, "casework/grants/grant.html", {"case": case, "form": form})

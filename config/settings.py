@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "casework",
     "victims",
     "panels",
+    "privacy",
     "reports",
 ]
 

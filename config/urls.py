@@ -8,6 +8,7 @@ from accounts.routing import DELEGATED, section
 urlpatterns = [
     section("admin/", admin.site.urls, access=DELEGATED),
     path("", include("accounts.urls")),
+    path("", include("privacy.urls")),
     path("referrals/", include("referrals.urls")),
     path("cases/", include("casework.urls")),
     path("victims/", include("victims.urls")),

@@ -9,4 +9,5 @@ class PanelsConfig(AppConfig):
         from panels import (
             access,  # noqa: F401  (registers the panel access rules)
             choices,  # noqa: F401  (registers what panel forms may be sent)
+            personal_data,  # noqa: F401  (subject access and retention: accounts.personal_data)
         )

@@ -38,11 +38,7 @@ def _relations():
 
 def may_merge(user, *people: Perpetrator) -> bool:
     """Supervisors of a case-management team in the area of every person involved."""
-    area_ids = {
-        m.team.area_id
-        for m in user.active_memberships()
-        if m.role == Role.SUPERVISOR and m.team.kind == Team.Kind.CASE_MANAGEMENT
-    }
+    area_ids = user.area_ids(Role.SUPERVISOR, team_kind=Team.Kind.CASE_MANAGEMENT)
     return bool(area_ids) and all(p.area_id in area_ids for p in people)
 
 

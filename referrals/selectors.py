@@ -78,7 +78,7 @@ def first_contact_due(team: Team, received_on: datetime.date) -> datetime.date |
 
 def receiving_teams_for(user) -> QuerySet[Team]:
     """Case-management teams a user may send a referral to: those in their own areas."""
-    area_ids = {m.team.area_id for m in user.active_memberships()}
+    area_ids = user.area_ids()
     return Team.objects.filter(kind=Team.Kind.CASE_MANAGEMENT, area_id__in=area_ids).select_related("area")
 
 

@@ -451,7 +451,7 @@ def merge(request):
                     "duplicate_cases": Case.objects.filter(perpetrator=duplicate).count(),
                 }
                 audit.record_many(request, AuditEvent.Action.VIEW, [keep, duplicate], purpose="merge check")
-    area_ids = {m.team.area_id for m in request.user.active_memberships()}
+    area_ids = request.user.area_ids()
     merges = list(
         PerpetratorMerge.objects.filter(survivor__area_id__in=area_ids).select_related(
             "survivor", "merged", "merged_by", "undone_by"

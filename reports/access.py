@@ -91,7 +91,7 @@ def scope_for(user, *, report: str = "") -> ReportScope:
     coordinator's scope applies to the MARAC data return only.
     """
     memberships = user.active_memberships()
-    analyst_areas = {m.team.area_id for m in memberships if m.role == Role.ANALYST}
+    analyst_areas = user.area_ids(Role.ANALYST)
     if analyst_areas:
         team_ids = Team.objects.filter(
             area_id__in=analyst_areas, kind__in=[Team.Kind.CASE_MANAGEMENT, Team.Kind.PARTNER_SUPPORT]

@@ -25,7 +25,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # database is ready, and before each transactional test. `tests/test_data_migrations.py` fails
 # when a migration's RunPython is in neither list.
 DATA_MIGRATIONS = [
-    ("accounts.migrations.0004_retention_and_sar", "install_defaults"),
+    # Retention defaults and the beat entry: installed first by accounts 0004, then under the
+    # task's new name by privacy 0001; only the latest installer runs after a flush.
+    ("privacy.migrations.0001_subject_access_and_retention_from_accounts", "install"),
     ("casework.migrations.0003_assessment_instruments", "install"),
     ("casework.migrations.0006_risk_flag_schedules", "create"),
     ("casework.migrations.0009_incremental_risk_scan_schedule", "create"),
@@ -39,6 +41,8 @@ NOT_ROW_INSTALLERS = [
     ("accounts.migrations.0005_user_email_normalised", "normalise_existing"),
     ("accounts.migrations.0006_audit_erasure_only_through_retention", "forwards"),
     ("accounts.migrations.0007_sar_exemptions", "forwards"),
+    # Moves content types and renames the beat entry's task; its rows come back through `install`.
+    ("privacy.migrations.0001_subject_access_and_retention_from_accounts", "forwards"),
     ("referrals.migrations.0003_named_victim_pick_up", "assign_idva_teams"),
     ("casework.migrations.0012_incident_area_and_case_restriction", "fill_area"),
 ]

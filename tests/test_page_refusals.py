@@ -89,8 +89,6 @@ EVERY_PERSONA = list(PERSONA_ROLES)
 
 def _records(world) -> dict:
     """One Northshire record of every kind a URL names, from the demo (see `_ids`)."""
-    from accounts.models_retention import RetentionReview
-    from accounts.models_sar import SarItem, SubjectAccessRequest
     from casework.models import (
         Assessment,
         Case,
@@ -105,6 +103,7 @@ def _records(world) -> dict:
         SupportGoal,
     )
     from panels.models import Action, AgendaItem, Meeting, MeetingPack, Panel, PartnerNomination
+    from privacy.models import RetentionReview, SarItem, SubjectAccessRequest
     from referrals.models import PerpetratorMerge, Referral, ReferralVictim
     from victims.models import (
         Child,

@@ -9,6 +9,7 @@ class VictimsConfig(AppConfig):
         from victims import (
             access,  # noqa: F401  (registers the victim access rule)
             choices,  # noqa: F401  (registers what victims' forms may be sent)
+            personal_data,  # noqa: F401  (subject access and retention: accounts.personal_data)
         )
         from victims.safe_view import case_section_context
 

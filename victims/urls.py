@@ -1,5 +1,5 @@
 from accounts.routing import SIGNED_IN, roles, route
-from victims import views, views_access_review, views_case, views_pick_up
+from victims import views, views_case, views_pick_up
 
 app_name = "victims"
 
@@ -59,22 +59,6 @@ urlpatterns = [
     ),
     route("<int:pk>/outcomes/", views.outcomes_tab, name="outcomes", access=IDVA_TEAM),
     route("<int:pk>/outcomes/<str:stage>/", views.outcome_edit, name="outcome_edit", access=IDVA_TEAM),
-    # Access review: the IDVA team's supervisor; each record is checked again in the view (404 / 403).
-    route(
-        "access-review/", views_access_review.access_review, name="access_review", access=roles("supervisor")
-    ),
-    route(
-        "<int:pk>/who-can-reach/",
-        views_access_review.victim_reach,
-        name="victim_reach",
-        access=roles("supervisor"),
-    ),
-    route(
-        "<int:pk>/who-can-reach/<int:user_pk>/remove/",
-        views_access_review.victim_reach_remove,
-        name="victim_reach_remove",
-        access=roles("supervisor"),
-    ),
     route("<int:pk>/access-log/", views.access_log, name="access_log", access=roles("supervisor", "dpo")),
     route("cases/<int:case_pk>/", views_case.linked_victims, name="case_linked_victims", access=CASE_SIDE),
     route(

@@ -626,7 +626,7 @@ def access_log(request, pk):
     record's area, who sees the trail only. Another area's record is a 404 exactly like a missing
     one (accounts.audit_scope.record_in_areas: one query either way)."""
     if request.user.has_role(Role.DPO) and not policy.can(request.user, policy.VIEW, Victim(pk=pk)):
-        victim = audit_scope.record_in_areas(Victim, pk, audit_scope.dpo_area_ids(request.user))
+        victim = audit_scope.record_in_areas(Victim, pk, request.user.area_ids(Role.DPO))
         if victim is None:
             raise Http404("Not found")
         audit.record(request, VIEW, victim, purpose="who has accessed this record (data protection officer)")

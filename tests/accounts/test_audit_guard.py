@@ -16,9 +16,10 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from accounts import audit, retention
+from accounts import audit
 from accounts.models import AuditEvent
-from accounts.models_retention import RetentionReview
+from privacy import retention
+from privacy.models import RetentionReview
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ DEMO_MODULES = [
     "victims.demo",
     "panels.demo",
     "reports.demo",
-    "accounts.demo_privacy",
+    "privacy.demo",
 ]
 
 
