@@ -67,6 +67,16 @@ def install(using: str = "default") -> int:
                 f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
                 f"ON {quoted} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
             )
+        # A table no longer watched (its model moved to an app the rules do not read) loses its
+        # trigger, so changes to it stop waking the re-scan.
+        cursor.execute(
+            "SELECT DISTINCT event_object_table FROM information_schema.triggers "
+            "WHERE trigger_name = %s AND event_object_schema = current_schema()",
+            [TRIGGER],
+        )
+        for (table,) in cursor.fetchall():
+            if table not in tables:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {connection.ops.quote_name(table)}")
     return len(tables)
 
 

@@ -45,8 +45,11 @@ def flag_inbox(request):
 @require_http_methods(["GET", "POST"])
 def flag_detail(request, pk: int):
     copy = flags.get_flag_copy_for_user(request.user, pk, acknowledge=request.method == "POST")
+    if request.method == "POST" and not copy.is_open:
+        messages.info(request, "This flag was already acknowledged: nothing was changed.")
+        return redirect("casework:flag_detail", pk=copy.pk)
     form = AcknowledgeForm(request.POST or None)
-    if request.method == "POST" and copy.is_open and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             flags.flag_acknowledge(recipient=copy, note=form.cleaned_data["note"], actor=request.user)
         except ValidationError as error:

@@ -91,6 +91,7 @@ def _detail(request, review, *, extend_form=None, erase_form=None, status=200):
             "extend_form": extend_form or ExtendForm(),
             "erase_form": erase_form or EraseForm(),
             "is_audit": review.record_type == RecordType.AUDIT,
+            "has_errors": bool((extend_form and extend_form.errors) or (erase_form and erase_form.errors)),
         },
         status=status,
     )
@@ -107,6 +108,9 @@ def review_extend(request, pk):
     review = retention.get_review_for_user(request.user, pk)
     if not retention.can_decide(request.user, review):
         raise PermissionDenied("You cannot decide this review.")
+    if review.status != review.Status.PENDING:
+        messages.info(request, f"{review.reference} has already been decided: nothing was changed.")
+        return redirect("privacy:retention_review", pk=review.pk)
     form = ExtendForm(request.POST)
     if form.is_valid():
         try:
@@ -132,6 +136,9 @@ def review_erase(request, pk):
     review = retention.get_review_for_user(request.user, pk)
     if not retention.can_decide(request.user, review):
         raise PermissionDenied("You cannot decide this review.")
+    if review.status != review.Status.PENDING:
+        messages.info(request, f"{review.reference} has already been decided: nothing was changed.")
+        return redirect("privacy:retention_review", pk=review.pk)
     form = EraseForm(request.POST)
     if form.is_valid():
         try:

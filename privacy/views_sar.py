@@ -173,6 +173,7 @@ def _detail(request, subject_request, *, failed_form=None, failed_item=None, bul
             "waiting": sum(waiting.values()),
             "bulk": bulk,
             "error_form": errors,
+            "has_errors": bool(errors and errors.errors),
             "bulk_open": bulk_form is not None,
         },
         status=status,
@@ -220,6 +221,13 @@ def sar_item_decide(request, pk, item_pk):
 def sar_withhold_remaining(request, pk):
     subject_request = sar.get_sar_for_user(request.user, pk)
     code = next((c for c in Exemption.values if f"bulk{c}-exemption" in request.POST), "")
+    waiting = subject_request.items.filter(exemption=code, decision="").exists() if code else False
+    if not waiting:
+        # Only the page's own "keep the rest withheld" forms name an exemption with items waiting.
+        messages.info(
+            request, "No items are waiting for a decision under that exemption: nothing was changed."
+        )
+        return redirect("privacy:sar_detail", subject_request.pk)
     form = WithholdRemainingForm(request.POST, prefix=f"bulk{code}")
     if form.is_valid():
         try:

@@ -3,7 +3,9 @@
 Every page reached must answer without a server error, and every form found is submitted
 with hostile input (very long strings, NUL characters, odd Unicode, HTML and script, wrong
 types): the answer must be a clear response, never a 500, and nothing is ever echoed back
-unescaped. This runs over the full demo data, so it covers pages other tests do not.
+unescaped. Each form's error state must follow GOV.UK's pattern: the title starts "Error: " and
+every error-summary link goes to a field on the page. This runs over the full demo data, so it
+covers pages other tests do not.
 """
 
 from __future__ import annotations
@@ -101,6 +103,25 @@ def hostile_payloads(fields: dict) -> list[dict]:
     return payloads
 
 
+SUMMARY = re.compile(r'<div class="govuk-error-summary".*?</ul>', re.S)
+
+
+def error_state_problems(body: str) -> list[str]:
+    """A form's error state as GOV.UK asks: the title starts "Error: ", and every link in the error
+    summary goes to a field on the page (a link that goes nowhere leaves a keyboard user stranded)."""
+    summary = SUMMARY.search(body)
+    if summary is None:
+        return []
+    problems = []
+    title = re.search(r"<title>\s*(.*?)\s*</title>", body, re.S)
+    if title is None or not title.group(1).startswith("Error: "):
+        problems.append(f"title does not start 'Error: ': {title.group(1) if title else None!r}")
+    for target in re.findall(r'href="#([^"]+)"', summary.group(0)):
+        if f'id="{target}"' not in body:
+            problems.append(f"error summary links to #{target}, which is not on the page")
+    return problems
+
+
 def shape(path: str) -> str:
     return re.sub(r"\d+", "N", path.split("?")[0])
 
@@ -149,6 +170,7 @@ def crawl(client, forms_tried: set, start: str = "/") -> tuple[list[str], list[s
                 if SCRIPT in posted.content.decode():
                     problems.append(f"POST {action} echoed unescaped script")
                     break
+                problems += [f"POST {action}: {p}" for p in error_state_problems(posted.content.decode())]
     return sorted(seen), problems
 
 
