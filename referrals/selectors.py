@@ -66,7 +66,7 @@ def get_referral_for_user(user, pk, *, action: str = policy.VIEW) -> Referral:
 
 
 def holidays() -> set[datetime.date]:
-    return set(BankHoliday.objects.values_list("date", flat=True))
+    return set(BankHoliday.objects.filter(working_day=False).values_list("date", flat=True))
 
 
 def first_contact_due(team: Team, received_on: datetime.date) -> datetime.date | None:
