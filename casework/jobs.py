@@ -64,11 +64,11 @@ MISSED = (Attendance.DID_NOT_ATTEND, Attendance.CANCELLED_BY_PERSON)
 
 
 def missed_sessions_threshold() -> int:
-    return int(getattr(settings, "TIDELINE_FLAG_MISSED_SESSIONS", 3))
+    return settings.TIDELINE_FLAG_MISSED_SESSIONS
 
 
 def no_contact_days() -> int:
-    return int(getattr(settings, "TIDELINE_FLAG_NO_CONTACT_DAYS", 28))
+    return settings.TIDELINE_FLAG_NO_CONTACT_DAYS
 
 
 def _case_heading(case: Case) -> str:

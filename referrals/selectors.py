@@ -32,11 +32,9 @@ from referrals.models import (
     SignpostService,
 )
 
-DEFAULT_DUPLICATE_WINDOW_DAYS = 30
-
 
 def duplicate_window_days() -> int:
-    return int(getattr(settings, "REFERRALS_DUPLICATE_WINDOW_DAYS", DEFAULT_DUPLICATE_WINDOW_DAYS))
+    return settings.REFERRALS_DUPLICATE_WINDOW_DAYS
 
 
 def referrals_visible_to(user) -> QuerySet[Referral]:

@@ -54,7 +54,7 @@ IDVA_TEAM_ROLES = (Role.IDVA, Role.SUPERVISOR)
 
 
 def dash_review_days() -> int:
-    return int(getattr(settings, "TIDELINE_FLAG_DASH_REVIEW_DAYS", 90))
+    return settings.TIDELINE_FLAG_DASH_REVIEW_DAYS
 
 
 def _since(today: datetime.date, days: int) -> datetime.datetime:
