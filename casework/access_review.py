@@ -44,11 +44,6 @@ class Reach:
         """Has access this page can take away (a grant or break-glass)."""
         return bool(self.grants or self.break_glass)
 
-    @property
-    def stays(self) -> bool:
-        """Still reaches the case through team or allocation after removal."""
-        return len(self.reasons) > len(self.grants) + len(self.break_glass)
-
 
 # --- Selectors -------------------------------------------------------------------------------------
 

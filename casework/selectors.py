@@ -348,11 +348,6 @@ def serial_repeat_status(
 # --- Sessions and notes -----------------------------------------------------------------------
 
 
-def consecutive_non_attendance(case: Case) -> int:
-    """How many of the most recent sessions in a row the person did not attend (or cancelled)."""
-    return Case.objects.filter(pk=case.pk).annotate(n=missed_in_a_row()).values_list("n", flat=True).get()
-
-
 def may_read_sensitive_notes(user, case: Case) -> bool:
     """Sensitive notes are for the allocated case manager and supervisors only."""
     return (

@@ -238,16 +238,6 @@ def agenda_item_update(
 
 
 @transaction.atomic
-def agenda_item_remove(*, item: AgendaItem, actor) -> None:
-    if item.meeting.status != Meeting.Status.PLANNING and item.meeting.status != Meeting.Status.PUBLISHED:
-        raise ValidationError("Items can only be removed before the meeting is held.")
-    if item.actions.exists() or item.research.exists():
-        raise ValidationError("This item has research or actions recorded, so it cannot be removed.")
-    item.soft_delete()
-    audit.record(None, AuditEvent.Action.DELETE, item, user=actor)
-
-
-@transaction.atomic
 def agenda_publish(
     *, meeting: Meeting, actor, without_consent: dict[int, WithoutConsent] | None = None
 ) -> Meeting:

@@ -95,14 +95,3 @@ def add_working_days(start: datetime.date, days: int, holidays: set[datetime.dat
         if current.weekday() < 5 and current not in holidays:
             remaining -= 1
     return current
-
-
-def working_days_between(start: datetime.date, end: datetime.date, holidays: set[datetime.date]) -> int:
-    """Working days after `start` up to and including `end` (0 when end <= start)."""
-    count = 0
-    current = start
-    while current < end:
-        current += datetime.timedelta(days=1)
-        if current.weekday() < 5 and current not in holidays:
-            count += 1
-    return count

@@ -16,7 +16,6 @@ from referrals.bank_holidays import (
     add_working_days,
     bank_holidays_fill,
     england_and_wales,
-    working_days_between,
 )
 from referrals.models import BankHoliday, ServiceTarget
 from referrals.selectors import first_contact_due, holidays
@@ -171,7 +170,6 @@ def test_working_days_skip_weekends_and_bank_holidays():
     assert add_working_days(datetime.date(2026, 12, 24), 2, days_off) == datetime.date(2026, 12, 30)
     # Friday + 1 working day = Monday.
     assert add_working_days(datetime.date(2026, 11, 20), 1, days_off) == datetime.date(2026, 11, 23)
-    assert working_days_between(datetime.date(2026, 11, 20), datetime.date(2026, 11, 24), days_off) == 2
 
 
 def test_a_date_marked_a_working_day_counts_towards_the_target(world):
