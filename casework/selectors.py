@@ -20,6 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
@@ -115,7 +116,7 @@ RISK_RANK = Case_(
     output_field=IntegerField(),
 )
 
-CASELOAD_SORTS = {
+CASELOAD_SORTS: dict[str, tuple[str, list[str | OrderBy]]] = {
     "review": ("Next review date", [F("next_review_date").asc(nulls_last=True), "-id"]),
     "opened": ("Newest opened first", ["-opened_on", "-id"]),
     "name": ("Surname", ["perpetrator__last_name", "perpetrator__first_name", "-id"]),

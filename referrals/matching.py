@@ -228,16 +228,18 @@ def find_matches(details: PersonDetails, *, area, limit: int = 10) -> list[Perso
                 name_hit = (f"Known as “{person.known_as}”: {hit[0][0].lower()}{hit[0][1:]}", hit[1])
         if name_hit:
             match.add(name_hit[0], name_hit[1])
-        for alias in person.aliases.all():
-            alias_first, alias_last = _split(alias.name)
+        for record_alias in person.aliases.all():
+            alias_first, alias_last = _split(record_alias.name)
             hit = _names_match(details.first_name, details.last_name, alias_first, alias_last)
             if hit:
-                match.add(f"Alias “{alias.name}” on their record: {hit[0][0].lower()}{hit[0][1:]}", hit[1])
-        for alias in details.aliases:
-            alias_first, alias_last = _split(alias)
+                match.add(
+                    f"Alias “{record_alias.name}” on their record: {hit[0][0].lower()}{hit[0][1:]}", hit[1]
+                )
+        for referral_alias in details.aliases:
+            alias_first, alias_last = _split(referral_alias)
             hit = _names_match(alias_first, alias_last, person.first_name, person.last_name)
             if hit:
-                match.add(f"The referral's alias “{alias}”: {hit[0][0].lower()}{hit[0][1:]}", hit[1])
+                match.add(f"The referral's alias “{referral_alias}”: {hit[0][0].lower()}{hit[0][1:]}", hit[1])
         if details.date_of_birth and person.date_of_birth:
             reason = dob_variants(details.date_of_birth).get(person.date_of_birth)
             if reason:
@@ -248,9 +250,9 @@ def find_matches(details: PersonDetails, *, area, limit: int = 10) -> list[Perso
         # propose a name that matches with a date of birth, or a full name that sounds alike.
         if name_score and (has_dob or match.score >= 40):
             matches[person.pk] = match
-    for hit in identifier_hits:
-        match = matches.setdefault(hit.perpetrator_id, PersonMatch(hit.perpetrator))
-        match.add(f"Same {hit.get_kind_display()}: {hit.value}", 100)
+    for identifier in identifier_hits:
+        match = matches.setdefault(identifier.perpetrator_id, PersonMatch(identifier.perpetrator))
+        match.add(f"Same {identifier.get_kind_display()}: {identifier.value}", 100)
     return sorted(matches.values(), key=lambda m: (-m.score, m.perpetrator.last_name, m.perpetrator.pk))[
         :limit
     ]
