@@ -38,7 +38,7 @@ test: setup-dev
 lint:
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
-	source scripts/test-env && $(VENV)/mypy
+	source scripts/test-env && $(VENV)/python -m mypy
 
 format:
 	$(VENV)/ruff format .
