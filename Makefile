@@ -41,9 +41,12 @@ test: setup-dev
 	$(MAKE) migrations-check
 	scripts/pytest -n 2 --create-db
 
+# mypy reads the settings (django-stubs), so it runs in the tests' environment; the files it
+# checks are listed in pyproject.toml.
 lint:
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
+	source scripts/test-env && $(VENV)/python -m mypy
 
 format:
 	$(VENV)/ruff format .

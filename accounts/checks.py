@@ -11,7 +11,7 @@ def lockout_configuration(app_configs, **kwargs):
     # axes.W006 (silenced in settings) asks for "ip_address" among AXES_LOCKOUT_PARAMETERS, which
     # would pause an address at the per-account limit. The per-address pause is this handler's.
     problems = []
-    if getattr(settings, "AXES_HANDLER", "") != HANDLER:
+    if settings.AXES_HANDLER != HANDLER:
         problems.append(
             Warning(
                 "Sign-in failures are not counted per client address.",

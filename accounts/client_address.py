@@ -39,7 +39,7 @@ def _parse(value: str) -> Address | None:
 
 def _trusted_networks() -> list:
     networks = []
-    for item in getattr(settings, "TIDELINE_TRUSTED_PROXIES", ()) or ():
+    for item in settings.TIDELINE_TRUSTED_PROXIES:
         networks.append(
             item if hasattr(item, "network_address") else ipaddress.ip_network(item, strict=False)
         )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Protocol, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -71,9 +71,10 @@ def get_for_user(user, model: type[M], pk, *, action: str = VIEW, queryset=None)
         base = queryset.filter(pk__in=base.values("pk"))
     try:
         obj = base.get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404("Not found") from None
     if action != VIEW and not _rule_for(model).allows(user, action, obj):
         raise PermissionDenied("You can see this record but cannot do that to it.")
-    obj._policy_visible_to = user.pk  # this request's later can() checks on obj skip the query
+    # This request's later can() checks on obj skip the query (read back with getattr above).
+    setattr(obj, "_policy_visible_to", user.pk)  # noqa: B010 (an attribute no model declares)
     return obj

@@ -17,12 +17,7 @@ class ConcurrentEditError(Exception):
     message = "Someone else changed this record while you were editing it. Your changes have not been saved: check the latest version and enter them again."
 
 
-class AliveQuerySet(models.QuerySet):
-    def alive(self):
-        return self.filter(deleted_at__isnull=True)
-
-
-class AliveManager(models.Manager.from_queryset(AliveQuerySet)):  # type: ignore[misc]
+class AliveManager(models.Manager):
     def get_queryset(self):
         return super().get_queryset().filter(deleted_at__isnull=True)
 

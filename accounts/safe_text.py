@@ -51,8 +51,6 @@ WHAT3WORDS = DetailKind("a what3words address", "[what3words removed]")
 COORDINATES = DetailKind("map coordinates", "[coordinates removed]")
 MAP_LINK = DetailKind("a map link", "[map link removed]")
 
-POSTCODE_LABEL, PHONE_LABEL, EMAIL_LABEL = POSTCODE.label, PHONE.label, EMAIL.label
-
 CONTACT_DETAILS_MESSAGE = (
     "Do not record an address, postcode, school, refuge, phone number, email address or map "
     "location here: this text is seen on the perpetrator's side. Keep a victim's location and "

@@ -48,7 +48,7 @@ BATCH_SIZE = 1000
 
 
 def escalation_working_days() -> int:
-    return int(getattr(settings, "TIDELINE_FLAG_ESCALATION_WORKING_DAYS", 2))
+    return settings.TIDELINE_FLAG_ESCALATION_WORKING_DAYS
 
 
 # --- What a rule produces ---------------------------------------------------------------------

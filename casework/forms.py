@@ -257,10 +257,6 @@ class AddressForm(CaseFileModelForm):
         return data
 
 
-class RemoveForm(GovukForm):
-    """A confirmation with nothing to fill in (removal is a soft delete)."""
-
-
 # --- Plans ------------------------------------------------------------------------------------
 
 

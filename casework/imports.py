@@ -120,10 +120,6 @@ class ImportResult:
     def rejected_row_count(self) -> int:
         return len({r.row for r in self.rejected})
 
-    @property
-    def valid_row_count(self) -> int:
-        return self.total_rows - self.rejected_row_count
-
 
 # --- Hostile cells -------------------------------------------------------------------------
 # A cell is checked for these before it is parsed or sent to the database, so a value no

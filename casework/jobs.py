@@ -64,11 +64,11 @@ MISSED = (Attendance.DID_NOT_ATTEND, Attendance.CANCELLED_BY_PERSON)
 
 
 def missed_sessions_threshold() -> int:
-    return int(getattr(settings, "TIDELINE_FLAG_MISSED_SESSIONS", 3))
+    return settings.TIDELINE_FLAG_MISSED_SESSIONS
 
 
 def no_contact_days() -> int:
-    return int(getattr(settings, "TIDELINE_FLAG_NO_CONTACT_DAYS", 28))
+    return settings.TIDELINE_FLAG_NO_CONTACT_DAYS
 
 
 def _case_heading(case: Case) -> str:
@@ -390,10 +390,6 @@ def breach_raise(ids: list[int], today: datetime.date) -> int:
 register(Rule("breach", breach_candidates, breach_raise, event="breach", description="Breach of an order"))
 
 
-def scan_orders(*, today: datetime.date) -> int:
-    return sum(rule_run(key, today=today) for key in ("order_expiry", "dvpn", "dapo_notification", "breach"))
-
-
 # --- New incident -----------------------------------------------------------------------------------
 
 
@@ -596,10 +592,6 @@ def no_contact_raise(ids: list[int], today: datetime.date) -> int:
 register(Rule("no_contact", no_contact_candidates, no_contact_raise, description="No contact"))
 
 
-def scan_engagement(*, today: datetime.date) -> int:
-    return rule_run("missed_sessions", today=today) + rule_run("no_contact", today=today)
-
-
 # --- Deadlines: case review ---------------------------------------------------------------------------
 
 
@@ -633,15 +625,6 @@ def review_raise(ids: list[int], today: datetime.date) -> int:
 
 
 register(Rule("review_overdue", review_candidates, review_raise, description="Case review overdue"))
-
-
-def scan_deadlines(*, today: datetime.date) -> int:
-    """Case reviews here; DASH, panel actions and referral targets in their apps' flag_rules."""
-    keys = ("review_overdue", "dash_due", "panel_action_overdue", "first_contact_missed")
-    from casework.flags import rules
-
-    known = {found.key for found in rules()}
-    return sum(rule_run(key, today=today) for key in keys if key in known)
 
 
 def scan_all(*, today: datetime.date, incremental: bool = False) -> int:

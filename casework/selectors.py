@@ -20,6 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
@@ -115,7 +116,7 @@ RISK_RANK = Case_(
     output_field=IntegerField(),
 )
 
-CASELOAD_SORTS = {
+CASELOAD_SORTS: dict[str, tuple[str, list[str | OrderBy]]] = {
     "review": ("Next review date", [F("next_review_date").asc(nulls_last=True), "-id"]),
     "opened": ("Newest opened first", ["-opened_on", "-id"]),
     "name": ("Surname", ["perpetrator__last_name", "perpetrator__first_name", "-id"]),
@@ -346,11 +347,6 @@ def serial_repeat_status(
 
 
 # --- Sessions and notes -----------------------------------------------------------------------
-
-
-def consecutive_non_attendance(case: Case) -> int:
-    """How many of the most recent sessions in a row the person did not attend (or cancelled)."""
-    return Case.objects.filter(pk=case.pk).annotate(n=missed_in_a_row()).values_list("n", flat=True).get()
 
 
 def may_read_sensitive_notes(user, case: Case) -> bool:

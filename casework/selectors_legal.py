@@ -21,7 +21,7 @@ from django.apps import apps
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from casework.models import Case, CustodyRecord, Incident, Order, Perpetrator, RfgModel, RfgScore
+from casework.models import Case, CustodyRecord, Incident, Offence, Order, Perpetrator, RfgModel, RfgScore
 from casework.scoring import RfgResult, RfgSpec, compute_rfg, window_start
 from casework.selectors import cases_visible_to
 from casework.services_legal import incident_facts, rfg_active_model
@@ -90,7 +90,7 @@ def order_flags(order: Order, today: datetime.date) -> list[tuple[str, str]]:
             flags.append((f"DVPO hearing due by {hearing:%-d %b %Y}", "orange"))
         else:
             flags.append((f"DVPO hearing was due by {hearing:%-d %b %Y}", "grey"))
-    if order.expires_soon(today):
+    if order.expires_on is not None and order.expires_soon(today):
         days = (order.expires_on - today).days
         flags.append(
             ("Expires today" if days == 0 else f"Expires in {days} day{'s' if days != 1 else ''}", "orange")
@@ -142,7 +142,7 @@ def gravity_weights() -> dict[str, object]:
     if model is None:
         return {}
     spec = RfgSpec.from_model(model)
-    return {offence: spec.gravity(offence) for offence, _ in Incident._meta.get_field("offence").choices}
+    return {offence: spec.gravity(offence) for offence in Offence.values}
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -43,12 +42,6 @@ from casework.tasks import (
 )
 
 Action = AuditEvent.Action
-
-
-def _victim_link_model():
-    # casework must not import victims (dependencies point casework ← victims); the link is
-    # reached through the relation instead, and only its safe fields are ever read.
-    return apps.get_model("victims", "VictimLink")
 
 
 def _check_links(perpetrator: Perpetrator, links, field: str) -> list:

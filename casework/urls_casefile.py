@@ -5,8 +5,6 @@ break-glass access may open a case to someone outside case management."""
 from accounts.routing import SIGNED_IN, roles, route
 from casework import views, views_contacts, views_person, views_plans
 
-CASE_TEAM = roles("case_manager", "supervisor")
-
 urlpatterns = [
     # Agency representatives see here the cases a supervisor has shared with them (casework.grants).
     route("", views.caseload_list, name="caseload", access=roles("case_manager", "supervisor", "agency_rep")),

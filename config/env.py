@@ -34,6 +34,18 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    """One of `choices`, compared without regard to case; anything else refuses to start."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().upper()
+    by_upper = {choice.upper(): choice for choice in choices}
+    if value not in by_upper:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return by_upper[value]
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

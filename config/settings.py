@@ -11,7 +11,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_networks, env_str
+from config.env import env_bool, env_choice, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 NODE_MODULES = BASE_DIR / "node_modules"
@@ -30,6 +30,20 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 TIDELINE_BASE_URL = env_str("TIDELINE_BASE_URL", "http://127.0.0.1:8000")
 TIDELINE_REQUIRE_MFA = env_bool("TIDELINE_REQUIRE_MFA", True)
 TIDELINE_PROTECTIVE_MARKING = env_str("TIDELINE_PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
+
+# Casework rules (the values are checked at start-up: config.checks).
+# Risk flags: a DASH checklist older than this is due for review (victims.flag_rules).
+TIDELINE_FLAG_DASH_REVIEW_DAYS = env_int("TIDELINE_FLAG_DASH_REVIEW_DAYS", 90)
+# Risk flags: working days an unacknowledged flag waits before it escalates to the supervisor.
+TIDELINE_FLAG_ESCALATION_WORKING_DAYS = env_int("TIDELINE_FLAG_ESCALATION_WORKING_DAYS", 2)
+# Risk flags: missed sessions in a row that raise a flag.
+TIDELINE_FLAG_MISSED_SESSIONS = env_int("TIDELINE_FLAG_MISSED_SESSIONS", 3)
+# Risk flags: days without contact on an open case that raise a flag.
+TIDELINE_FLAG_NO_CONTACT_DAYS = env_int("TIDELINE_FLAG_NO_CONTACT_DAYS", 28)
+# Referrals: a new referral for the same person within this many days is marked a possible duplicate.
+REFERRALS_DUPLICATE_WINDOW_DAYS = env_int("REFERRALS_DUPLICATE_WINDOW_DAYS", 30)
+# Reports: counts of fewer people than this are hidden (and whatever would reveal them); 5 or more.
+TIDELINE_SUPPRESSION_THRESHOLD = env_int("TIDELINE_SUPPRESSION_THRESHOLD", 5)
 
 INSTALLED_APPS = [
     "accounts.apps.TidelineAdminConfig",
@@ -60,6 +74,7 @@ INSTALLED_APPS = [
     "panels",
     "privacy",
     "reports",
+    "config.apps.TidelineConfig",  # the start-up checks of these settings (config.checks)
 ]
 
 MIDDLEWARE = [
@@ -321,12 +336,13 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},

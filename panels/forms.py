@@ -60,10 +60,6 @@ class MeetingForm(GovukForm):
         return data
 
 
-class SubjectChoiceField(forms.ChoiceField):
-    """A choice of "case:<id>" or "victim:<id>", built from the panel's area."""
-
-
 class AgendaItemAddForm(GovukForm):
     subject = forms.ChoiceField(label="Who is this item about?")
     reason = forms.ChoiceField(

@@ -127,10 +127,6 @@ class Meeting(Record):
         return f"{self.panel} — {timezone.localtime(self.scheduled_for):%d %B %Y}"
 
     @property
-    def is_published(self) -> bool:
-        return self.published_at is not None and self.status != self.Status.CANCELLED
-
-    @property
     def minutes_locked(self) -> bool:
         return self.status in (self.Status.APPROVED, self.Status.CANCELLED)
 

@@ -36,10 +36,6 @@ class MatacNomination:
     candidate: object  # casework.selectors_legal.MatacCandidate
     on_agenda: bool
 
-    @property
-    def can_list(self) -> bool:
-        return self.candidate.case is not None and not self.on_agenda
-
 
 @dataclass(frozen=True)
 class MaracNomination:
@@ -102,10 +98,6 @@ class PersonMatch:
     perpetrator: Perpetrator
     open_case: Case | None
     ranked: MatacNomination | None  # rank and RFG score, when the person has one
-
-    @property
-    def can_list(self) -> bool:
-        return self.open_case is not None
 
 
 @dataclass(frozen=True)

@@ -156,18 +156,19 @@ def item_view(item: AgendaItem, *, full: bool, perpetrator_side: bool = False) -
         return shared is None or key in shared
 
     facts: list[tuple[str, str]] = []
-    if item.case_id:
-        perpetrator = item.case.perpetrator
+    case, victim = item.case, item.victim
+    if case is not None:
+        perpetrator = case.perpetrator
         title = perpetrator.full_name if show("name") else f"Perpetrator item {item.order}"
         if full:
-            facts.append(("Case", item.case.reference))
+            facts.append(("Case", case.reference))
         if show("name"):
             facts.append(("Name", perpetrator.full_name))
         if show("date_of_birth") and perpetrator.date_of_birth:
             facts.append(("Date of birth", perpetrator.date_of_birth.strftime("%-d %B %Y")))
         if show("risk_level"):
-            facts.append(("Case risk level", item.case.get_risk_level_display()))
-    else:
+            facts.append(("Case risk level", case.get_risk_level_display()))
+    elif victim is not None:
         link = _victim_link(item)
         label = link.safe_label if link else "Victim (no linked perpetrator recorded)"
         title = label if show("label") else f"Victim item {item.order}"
@@ -178,11 +179,11 @@ def item_view(item: AgendaItem, *, full: bool, perpetrator_side: bool = False) -
             and VICTIM_IDENTITY_KEYS & set(item.shared_fields)
         )
         if full:
-            facts.append(("Victim record", f"{item.victim.reference}: {item.victim.full_name}"))
+            facts.append(("Victim record", f"{victim.reference}: {victim.full_name}"))
         if identity and "name" in item.shared_fields:
-            facts.append(("Victim's name", item.victim.full_name))
-        if identity and "date_of_birth" in item.shared_fields and item.victim.date_of_birth:
-            facts.append(("Victim's date of birth", item.victim.date_of_birth.strftime("%-d %B %Y")))
+            facts.append(("Victim's name", victim.full_name))
+        if identity and "date_of_birth" in item.shared_fields and victim.date_of_birth:
+            facts.append(("Victim's date of birth", victim.date_of_birth.strftime("%-d %B %Y")))
         if show("label"):
             facts.append(("Victim", label))
         if show("relationship") and link:
@@ -197,6 +198,8 @@ def item_view(item: AgendaItem, *, full: bool, perpetrator_side: bool = False) -
             )
         if show("risk_level"):
             facts.append(("Risk level when listed", item.get_risk_level_display()))
+    else:  # ruled out by the agendaitem_exactly_one_subject constraint
+        raise ValueError(f"Agenda item {item.pk} is about neither a case nor a victim.")
     facts.append(("Reason", item.get_reason_display()))
     facts.append(("Time", f"{item.slot_start:%H:%M} to {item.slot_end:%H:%M} ({item.slot_minutes} minutes)"))
     return ItemView(item=item, title=title, facts=facts)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from datetime import timedelta
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -68,9 +69,12 @@ def default_shared_fields(*, case: Case | None) -> list[str]:
 
 
 def _check_subject(meeting: Meeting, case: Case | None, victim: Victim | None) -> None:
-    if (case is None) == (victim is None):
+    if case is not None and victim is None:
+        area_id = case.team.area_id
+    elif victim is not None and case is None:
+        area_id = victim.area_id
+    else:
         raise ValidationError("Choose either a perpetrator's case or a victim for this item, not both.")
-    area_id = case.team.area_id if case is not None else victim.area_id
     if area_id != meeting.panel.area_id:
         raise ValidationError("That case or victim is not in this panel's area.")
 
@@ -147,13 +151,14 @@ def agenda_item_add(
     Meeting.all_objects.select_for_update().filter(pk=meeting.pk).first()
     if AgendaItem.objects.filter(meeting=meeting, case=case, victim=victim).exists():
         raise ValidationError("This case is already on the agenda.")
-    refer = (
-        victim is not None and meeting.panel.kind == Panel.Kind.MARAC and reason != AgendaItem.Reason.REVIEW
+    # The victim this item refers to MARAC, if it is a referral.
+    referred = (
+        victim if meeting.panel.kind == Panel.Kind.MARAC and reason != AgendaItem.Reason.REVIEW else None
     )
     referred_on = referred_on or timezone.localdate()
-    link = _first_link(victim) if refer else None
-    if refer and is_repeat(
-        victim_id=victim.pk, perpetrator_id=link.perpetrator_id if link else None, incident_on=referred_on
+    link = _first_link(referred) if referred is not None else None
+    if referred is not None and is_repeat(
+        victim_id=referred.pk, perpetrator_id=link.perpetrator_id if link else None, incident_on=referred_on
     ):
         reason = AgendaItem.Reason.REPEAT
     last = AgendaItem.objects.filter(meeting=meeting).order_by("-order", "-slot_start").first()
@@ -181,13 +186,13 @@ def agenda_item_add(
     item.full_clean()
     item.save()
     audit.record(None, AuditEvent.Action.CREATE, item, user=actor)
-    if refer:
+    if referred is not None:
         marac_referral_record(
             panel=meeting.panel,
-            victim=victim,
+            victim=referred,
             perpetrator=link.perpetrator if link else None,
             referred_on=referred_on,
-            reason=referral_reason or _default_referral_reason(victim, reason),
+            reason=referral_reason or _default_referral_reason(referred, reason),
             agenda_item=item,
             actor=actor,
         )
@@ -235,16 +240,6 @@ def agenda_item_update(
     save_versioned(item, expected_version=expected_version, update_fields=sorted(changes))
     audit.record(None, AuditEvent.Action.UPDATE, item, user=actor, purpose="agenda item changed")
     return item
-
-
-@transaction.atomic
-def agenda_item_remove(*, item: AgendaItem, actor) -> None:
-    if item.meeting.status != Meeting.Status.PLANNING and item.meeting.status != Meeting.Status.PUBLISHED:
-        raise ValidationError("Items can only be removed before the meeting is held.")
-    if item.actions.exists() or item.research.exists():
-        raise ValidationError("This item has research or actions recorded, so it cannot be removed.")
-    item.soft_delete()
-    audit.record(None, AuditEvent.Action.DELETE, item, user=actor)
 
 
 @transaction.atomic
@@ -478,7 +473,7 @@ def packs_request(*, meeting: Meeting, actor) -> list[MeetingPack]:
         audit.record(
             None, AuditEvent.Action.PRINT, pack, user=actor, purpose=f"pack requested for {pack.recipient}"
         )
-        transaction.on_commit(lambda pack_id=pack.pk: tasks.generate_meeting_pack.delay(pack_id))
+        transaction.on_commit(partial(tasks.generate_meeting_pack.delay, pack.pk))
     return packs
 
 
@@ -496,13 +491,13 @@ def last_marac_referral(victim_id: int, perpetrator_id: int | None = None) -> Ma
 
 def is_repeat(*, victim_id: int, perpetrator_id: int | None, incident_on: datetime.date) -> bool:
     """A repeat: a new incident for the same victim and perpetrator within 12 months of the last referral."""
-    previous = (
-        MaracReferral.objects.filter(
-            victim_id=victim_id, perpetrator_id=perpetrator_id, referred_on__lt=incident_on
-        )
-        .order_by("-referred_on")
-        .first()
+    earlier = MaracReferral.objects.filter(victim_id=victim_id, referred_on__lt=incident_on)
+    earlier = (
+        earlier.filter(perpetrator_id=perpetrator_id)
+        if perpetrator_id is not None
+        else earlier.filter(perpetrator__isnull=True)
     )
+    previous = earlier.order_by("-referred_on").first()
     return previous is not None and incident_on - previous.referred_on <= REPEAT_WINDOW
 
 

@@ -39,7 +39,7 @@ ICO = {
 
 
 def marking() -> str:
-    return getattr(settings, "TIDELINE_PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
+    return settings.TIDELINE_PROTECTIVE_MARKING
 
 
 def subject_name(sar: SubjectAccessRequest) -> str:

@@ -63,17 +63,6 @@ def idva_team_ids(user) -> set[int]:
     }
 
 
-def idva_area_ids(user) -> set[int]:
-    """Areas in which the user works in an IDVA (partner-support) team as IDVA or supervisor."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return set()
-    return {
-        m.team.area_id
-        for m in user.active_memberships()
-        if m.role in IDVA_ROLES and m.team.kind == Team.Kind.PARTNER_SUPPORT
-    }
-
-
 # Named victims whose details an IDVA team holds: given to it to pick up, picked up, or
 # recorded as not offered support. Before allocation ("not yet") nobody holds them.
 PASSED_TO_IDVA_TEAM = ("awaiting", "picked_up", "not_offered")
@@ -97,12 +86,6 @@ def may_see_victim_details(user, referral: Referral) -> bool:
         and referral.named_victims.filter(
             idva_team_id__in=team_ids, pick_up_status__in=PASSED_TO_IDVA_TEAM
         ).exists()
-    )
-
-
-def is_referral_team_member(user) -> bool:
-    return bool(user.team_ids(*TEAM_ROLES)) and any(
-        m.team.kind == Team.Kind.CASE_MANAGEMENT for m in user.active_memberships() if m.role in TEAM_ROLES
     )
 
 

@@ -45,9 +45,31 @@ class ReferralTargetRatioAdmin(admin.ModelAdmin):
 
 @admin.register(BankHoliday)
 class BankHolidayAdmin(admin.ModelAdmin):
-    list_display = ["date", "title"]
+    """A row an admin saves becomes theirs: the calendar fill (referrals.bank_holidays) never
+    changes it again. A holiday from the calendar is not deleted (the next fill would put it
+    back) but marked a working day."""
+
+    list_display = ["date", "title", "working_day", "source"]
+    list_filter = ["source", "working_day"]
+    fields = ["date", "title", "working_day", "source"]
+    readonly_fields = ["source"]
     date_hierarchy = "date"
     search_fields = ["title"]
+
+    def save_model(self, request, obj, form, change):
+        obj.source = BankHoliday.Source.ADMIN
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.package_date is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # Bulk deletion would take calendar holidays with it; delete an admin's row one at a time.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
 
 @admin.register(Referral)

@@ -1,10 +1,15 @@
 """Finding people who may already be on Tideline before a new perpetrator record is made.
 
-Phonetic keys: American Soundex and NYSIIS (New York State Identification and Intelligence
-System, the original 1970 algorithm), implemented here rather than adding a dependency.
-Two names "sound alike" when either key agrees. Dates of birth match exactly, with day and
-month transposed (a common keying slip), or on the same day and month a year either side.
-Identifiers (PNC, police reference, prison number) match exactly after normalising.
+Names are compared with jellyfish's phonetic keys and string similarity:
+- they "sound alike" when their American Soundex or NYSIIS keys agree, or their Metaphone keys
+  agree and the spellings are not far apart (Metaphone finds "Catherine" and "Kathryn", or
+  "Geoff" and "Jeff", which the other two miss, but on its own it also pairs short names
+  such as "Gray" and "Carr");
+- they are "spelt alike" when the Jaro-Winkler similarity is very high and the lengths differ
+  by at most one letter: a keying slip ("Richadrson") that changes the phonetic keys.
+Dates of birth match exactly, with day and month transposed (a common keying slip), or on the
+same day and month a year either side. Identifiers (PNC, police reference, prison number)
+match exactly after normalising.
 
 Nothing here merges anything: it proposes candidates, each with the reasons it matched.
 """
@@ -16,20 +21,21 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import jellyfish
 from django.db.models import Q
 
 from casework.models import Perpetrator, PerpetratorAlias, PerpetratorIdentifier
 
-# --- Phonetic keys --------------------------------------------------------------------------
+# --- Names ----------------------------------------------------------------------------------
 
-_SOUNDEX_CODES = {
-    **dict.fromkeys("BFPV", "1"),
-    **dict.fromkeys("CGJKQSXZ", "2"),
-    **dict.fromkeys("DT", "3"),
-    "L": "4",
-    **dict.fromkeys("MN", "5"),
-    "R": "6",
-}
+# NYSIIS keys are compared on their first six characters, as the original 1970 algorithm did.
+NYSIIS_LENGTH = 6
+# Metaphone agreeing counts only when the spellings share this much (Jaro-Winkler): "Catherine"
+# and "Kathryn" score 0.76, "Gray" and "Carr" 0.5, "Kelly" and "Cole" 0.48.
+METAPHONE_MIN_SIMILARITY = 0.75
+# A keying slip: "Richardson" / "Richadrson" score 0.98; "Smith" / "Smithson" (0.925) and
+# "Harris" / "Harrison" (two letters longer) are different names.
+SPELLING_MIN_SIMILARITY = 0.94
 
 
 def _letters(name: str) -> str:
@@ -37,92 +43,27 @@ def _letters(name: str) -> str:
     return re.sub(r"[^A-Z]", "", ascii_name.upper())
 
 
-def soundex(name: str) -> str:
-    """American Soundex: first letter and three digits ("Robert" and "Rupert" → R163)."""
-    letters = _letters(name)
-    if not letters:
-        return ""
-    first = letters[0]
-    digits = []
-    previous = _SOUNDEX_CODES.get(first, "")
-    for letter in letters[1:]:
-        code = _SOUNDEX_CODES.get(letter, "")
-        if code and code != previous:
-            digits.append(code)
-        # H and W do not separate letters with the same code; vowels do.
-        if letter not in "HW":
-            previous = code
-    return (first + "".join(digits) + "000")[:4]
-
-
-_VOWELS = set("AEIOU")
-
-
-def nysiis(name: str) -> str:
-    """NYSIIS key (original algorithm, truncated to six characters)."""
-    word = _letters(name)
-    if not word:
-        return ""
-    for old, new in (("MAC", "MCC"), ("KN", "NN"), ("K", "C"), ("PH", "FF"), ("PF", "FF"), ("SCH", "SSS")):
-        if word.startswith(old):
-            word = new + word[len(old) :]
-            break
-    for old, new in (
-        ("EE", "Y"),
-        ("IE", "Y"),
-        ("DT", "D"),
-        ("RT", "D"),
-        ("RD", "D"),
-        ("NT", "D"),
-        ("ND", "D"),
-    ):
-        if word.endswith(old):
-            word = word[: -len(old)] + new
-            break
-    key = word[0]
-    chars = list(word)
-    i = 1
-    while i < len(chars):
-        rest = "".join(chars[i:])
-        if rest.startswith("EV"):
-            chars[i : i + 2] = ["A", "F"]
-        elif chars[i] in _VOWELS:
-            chars[i] = "A"
-        elif chars[i] == "Q":
-            chars[i] = "G"
-        elif chars[i] == "Z":
-            chars[i] = "S"
-        elif chars[i] == "M" or rest.startswith("KN"):
-            chars[i] = "N"
-        elif chars[i] == "K":
-            chars[i] = "C"
-        elif rest.startswith("SCH"):
-            chars[i : i + 3] = ["S", "S", "S"]
-        elif rest.startswith("PH"):
-            chars[i : i + 2] = ["F", "F"]
-        elif (
-            chars[i] == "H"
-            and (chars[i - 1] not in _VOWELS or (i + 1 < len(chars) and chars[i + 1] not in _VOWELS))
-            or chars[i] == "W"
-            and chars[i - 1] in _VOWELS
-        ):
-            chars[i] = chars[i - 1]
-        if chars[i] != key[-1]:
-            key += chars[i]
-        i += 1
-    if len(key) > 1 and key.endswith("S"):
-        key = key[:-1]
-    if len(key) > 1 and key.endswith("AY"):
-        key = key[:-2] + "Y"
-    if len(key) > 1 and key.endswith("A"):
-        key = key[:-1]
-    return key[:6]
-
-
 def sounds_alike(a: str, b: str) -> bool:
-    if not _letters(a) or not _letters(b):
+    """Soundex or NYSIIS keys agree, or Metaphone keys agree on spellings not far apart."""
+    a, b = _letters(a), _letters(b)
+    if not a or not b:
         return False
-    return soundex(a) == soundex(b) or nysiis(a) == nysiis(b)
+    if jellyfish.soundex(a) == jellyfish.soundex(b):
+        return True
+    if jellyfish.nysiis(a)[:NYSIIS_LENGTH] == jellyfish.nysiis(b)[:NYSIIS_LENGTH]:
+        return True
+    return (
+        jellyfish.metaphone(a) == jellyfish.metaphone(b)
+        and jellyfish.jaro_winkler_similarity(a, b) >= METAPHONE_MIN_SIMILARITY
+    )
+
+
+def spelt_alike(a: str, b: str) -> bool:
+    """Nearly the same letters (a transposed, dropped or mistyped letter), however they sound."""
+    a, b = _letters(a), _letters(b)
+    if not a or not b or abs(len(a) - len(b)) > 1:
+        return False
+    return jellyfish.jaro_winkler_similarity(a, b) >= SPELLING_MIN_SIMILARITY
 
 
 def _same(a: str, b: str) -> bool:
@@ -218,12 +159,16 @@ def _names_match(first: str, last: str, other_first: str, other_last: str) -> tu
         last_reason, last_weight = "same surname", 30
     elif sounds_alike(last, other_last):
         last_reason, last_weight = f"surname sounds like “{last}”", 20
+    elif spelt_alike(last, other_last):
+        last_reason, last_weight = f"surname spelt like “{last}”", 20
     else:
         return None
     if _same(first, other_first):
         return f"Same first name and {last_reason}", last_weight + 30
     if sounds_alike(first, other_first):
         return f"First name sounds like “{first}” and {last_reason}", last_weight + 20
+    if spelt_alike(first, other_first):
+        return f"First name spelt like “{first}” and {last_reason}", last_weight + 20
     if _letters(first)[:1] and _letters(first)[:1] == _letters(other_first)[:1]:
         return f"Same first initial and {last_reason}", last_weight + 5
     return f"{last_reason[0].upper()}{last_reason[1:]}", last_weight
@@ -283,16 +228,18 @@ def find_matches(details: PersonDetails, *, area, limit: int = 10) -> list[Perso
                 name_hit = (f"Known as “{person.known_as}”: {hit[0][0].lower()}{hit[0][1:]}", hit[1])
         if name_hit:
             match.add(name_hit[0], name_hit[1])
-        for alias in person.aliases.all():
-            alias_first, alias_last = _split(alias.name)
+        for record_alias in person.aliases.all():
+            alias_first, alias_last = _split(record_alias.name)
             hit = _names_match(details.first_name, details.last_name, alias_first, alias_last)
             if hit:
-                match.add(f"Alias “{alias.name}” on their record: {hit[0][0].lower()}{hit[0][1:]}", hit[1])
-        for alias in details.aliases:
-            alias_first, alias_last = _split(alias)
+                match.add(
+                    f"Alias “{record_alias.name}” on their record: {hit[0][0].lower()}{hit[0][1:]}", hit[1]
+                )
+        for referral_alias in details.aliases:
+            alias_first, alias_last = _split(referral_alias)
             hit = _names_match(alias_first, alias_last, person.first_name, person.last_name)
             if hit:
-                match.add(f"The referral's alias “{alias}”: {hit[0][0].lower()}{hit[0][1:]}", hit[1])
+                match.add(f"The referral's alias “{referral_alias}”: {hit[0][0].lower()}{hit[0][1:]}", hit[1])
         if details.date_of_birth and person.date_of_birth:
             reason = dob_variants(details.date_of_birth).get(person.date_of_birth)
             if reason:
@@ -303,9 +250,9 @@ def find_matches(details: PersonDetails, *, area, limit: int = 10) -> list[Perso
         # propose a name that matches with a date of birth, or a full name that sounds alike.
         if name_score and (has_dob or match.score >= 40):
             matches[person.pk] = match
-    for hit in identifier_hits:
-        match = matches.setdefault(hit.perpetrator_id, PersonMatch(hit.perpetrator))
-        match.add(f"Same {hit.get_kind_display()}: {hit.value}", 100)
+    for identifier in identifier_hits:
+        match = matches.setdefault(identifier.perpetrator_id, PersonMatch(identifier.perpetrator))
+        match.add(f"Same {identifier.get_kind_display()}: {identifier.value}", 100)
     return sorted(matches.values(), key=lambda m: (-m.score, m.perpetrator.last_name, m.perpetrator.pk))[
         :limit
     ]

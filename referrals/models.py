@@ -467,10 +467,24 @@ class ReferralTargetRatio(models.Model):
 
 
 class BankHoliday(models.Model):
-    """A non-working day in England and Wales (seeded from gov.uk; admins may add more)."""
+    """A non-working day in England and Wales: filled from the `holidays` package for years
+    ahead (referrals.bank_holidays); admins may add, move, rename or cancel one, and the fill
+    never overwrites what they set."""
+
+    class Source(models.TextChoices):
+        PACKAGE = "package", "Bank holiday calendar"
+        ADMIN = "admin", "Added or changed by an admin"
 
     date = models.DateField(unique=True)
     title = models.CharField(max_length=100)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.ADMIN)
+    # The date the calendar gave this holiday, kept when an admin moves it, so the fill knows
+    # the holiday is already there. Empty for a holiday only an admin added.
+    package_date = models.DateField(null=True, blank=True, unique=True, editable=False)
+    working_day = models.BooleanField(
+        default=False,
+        help_text="Tick to count this date as a working day after all (the calendar fill will not undo it).",
+    )
 
     class Meta:
         ordering = ["date"]

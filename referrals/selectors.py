@@ -32,11 +32,9 @@ from referrals.models import (
     SignpostService,
 )
 
-DEFAULT_DUPLICATE_WINDOW_DAYS = 30
-
 
 def duplicate_window_days() -> int:
-    return int(getattr(settings, "REFERRALS_DUPLICATE_WINDOW_DAYS", DEFAULT_DUPLICATE_WINDOW_DAYS))
+    return settings.REFERRALS_DUPLICATE_WINDOW_DAYS
 
 
 def referrals_visible_to(user) -> QuerySet[Referral]:
@@ -66,7 +64,7 @@ def get_referral_for_user(user, pk, *, action: str = policy.VIEW) -> Referral:
 
 
 def holidays() -> set[datetime.date]:
-    return set(BankHoliday.objects.values_list("date", flat=True))
+    return set(BankHoliday.objects.filter(working_day=False).values_list("date", flat=True))
 
 
 def first_contact_due(team: Team, received_on: datetime.date) -> datetime.date | None:

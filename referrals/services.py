@@ -162,7 +162,7 @@ def referral_save(
     refuse_contact_details(concerns=fields.get("concerns"), consent_notes=fields.get("consent_notes"))
     choices.require("referrals.receiving_team", actor, team, field="team")
     creating = referral is None
-    if creating:
+    if referral is None:
         referral = Referral(created_by=actor)
     elif referral.status != Referral.Status.DRAFT:
         raise ValidationError("This referral has been submitted and can no longer be edited.")
@@ -399,10 +399,11 @@ def referral_allocate(
         team=referral.team, active=True, role__in=[Role.CASE_MANAGER, Role.SUPERVISOR]
     ).exists():
         raise ValidationError({"case_manager": f"{case_manager} is not a case manager in {referral.team}."})
-    if referral.perpetrator_id is not None:
-        _check_same_worker(case_manager, referral.perpetrator)
-    new_person = referral.perpetrator_id is None
-    person = _person_from_referral(referral, actor) if new_person else referral.perpetrator
+    known = referral.perpetrator
+    if known is not None:
+        _check_same_worker(case_manager, known)
+    new_person = known is None
+    person = known if known is not None else _person_from_referral(referral, actor)
     notes = _carry_details(referral, person, actor, new_person=new_person)
     cases = Case.objects.filter(perpetrator=person, team=referral.team).order_by("-opened_on", "-id")
     case = cases.filter(closed_on__isnull=True).first()

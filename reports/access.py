@@ -33,7 +33,7 @@ ANY_REPORT = MARAC_RETURN
 
 
 def suppression_threshold() -> int:
-    return int(getattr(settings, "TIDELINE_SUPPRESSION_THRESHOLD", 5))
+    return settings.TIDELINE_SUPPRESSION_THRESHOLD
 
 
 @dataclass(frozen=True)

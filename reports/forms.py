@@ -53,10 +53,6 @@ class ReportFilterForm(GovukForm):
             intervention_type=data.get("intervention_type") or "",
         )
 
-    def query_string(self) -> str:
-        """The current choices as a query string, for the export links."""
-        return self.data.urlencode() if hasattr(self.data, "urlencode") else ""
-
 
 class EqualityFilterForm(ReportFilterForm):
     subject = forms.ChoiceField(

@@ -32,6 +32,8 @@ DATA_MIGRATIONS = [
     ("casework.migrations.0006_risk_flag_schedules", "create"),
     ("casework.migrations.0009_incremental_risk_scan_schedule", "create"),
     ("referrals.migrations.0002_seed_bank_holidays", "seed"),
+    ("referrals.migrations.0004_bank_holidays_from_calendar", "fill"),
+    ("referrals.migrations.0004_bank_holidays_from_calendar", "schedule"),
     ("victims.migrations.0003_dash_paraphrased_instrument", "load"),
 ]
 # RunPython steps that install no rows a flush removes (schema objects, or fixes to existing rows).

@@ -51,3 +51,14 @@ def test_a_flushed_database_gets_the_data_migration_rows_back():
     assert "casework.tasks.daily_risk_scan" in schedules
     assert apps.get_model("victims", "DashInstrument").objects.exists()
     assert apps.get_model("referrals", "BankHoliday").objects.exists()
+
+
+@pytest.mark.django_db
+def test_every_scheduled_job_names_a_task_celery_knows():
+    """A beat entry whose task name has a typo would never run, and nothing would say so."""
+    from config.celery import app
+
+    app.loader.import_default_modules()  # the autodiscovery a worker does at start-up
+    scheduled = set(PeriodicTask.objects.values_list("task", flat=True))
+    assert "referrals.tasks.bank_holidays_fill" in scheduled
+    assert scheduled - set(app.tasks) == set()

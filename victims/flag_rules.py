@@ -33,7 +33,6 @@ from casework.flags import (
     flags_raise,
     long_date,
     register,
-    rule_run,
     safe_url,
     team_members,
 )
@@ -54,7 +53,7 @@ IDVA_TEAM_ROLES = (Role.IDVA, Role.SUPERVISOR)
 
 
 def dash_review_days() -> int:
-    return int(getattr(settings, "TIDELINE_FLAG_DASH_REVIEW_DAYS", 90))
+    return settings.TIDELINE_FLAG_DASH_REVIEW_DAYS
 
 
 def _since(today: datetime.date, days: int) -> datetime.datetime:
@@ -522,8 +521,3 @@ def dash_due_raise(ids: list[int], today: datetime.date) -> int:
 
 
 register(Rule("dash_due", dash_due_candidates, dash_due_raise, description="DASH re-assessment due"))
-
-
-def scan_victims(*, today: datetime.date) -> int:
-    keys = ("release_victims", "incident_victims", "escalation", "breach_victims", "new_partner", "dash_due")
-    return sum(rule_run(key, today=today) for key in keys)

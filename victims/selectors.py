@@ -122,12 +122,6 @@ def latest_dash(victim: Victim) -> DashAssessment | None:
     return victim.dash_assessments.order_by("-completed_at", "-id").first()
 
 
-def current_risk(victim: Victim) -> str | None:
-    """The victim's current risk level (RiskLevel value) from the latest DASH, or None if never assessed."""
-    latest = latest_dash(victim)
-    return latest.level if latest else None
-
-
 def pending_new_partner_notices(user) -> QuerySet[NewPartnerNotice]:
     """New-partner notices waiting for the user's IDVA teams to pick up."""
     return NewPartnerNotice.objects.filter(

@@ -284,11 +284,6 @@ class CustodyRecord(Record):
             return f"{self.expected_release_month:%B %Y}"
         return "Not known"
 
-    def days_to_release(self, today: datetime.date | None = None) -> int | None:
-        if not self.in_custody or self.expected_release_on is None:
-            return None
-        return (self.expected_release_on - (today or timezone.localdate())).days
-
 
 class CustodyEvent(Record):
     class Kind(models.TextChoices):

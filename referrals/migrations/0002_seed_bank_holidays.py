@@ -1,14 +1,34 @@
-"""Seed England and Wales bank holidays 2024–2028 (gov.uk) into the admin-editable table."""
+"""Seed England and Wales bank holidays 2024–2028 into the admin-editable table.
+
+Self-contained, as a migration must be: the dates come from the `holidays` package directly
+(England's calendar, which is England and Wales'), weekdays only, named as gov.uk names them:
+the same 40 rows the hand-typed gov.uk list this migration first shipped with installed.
+Migration 0004 keeps the table filled for the years after.
+"""
 
 from django.db import migrations
+from holidays import country_holidays
+
+GOV_UK_TITLES = {
+    "May Day": "Early May bank holiday",
+    "Spring Bank Holiday": "Spring bank holiday",
+    "Late Summer Bank Holiday": "Summer bank holiday",
+}
+
+
+def _gov_uk_title(name):
+    substitute = name.endswith(" (observed)")
+    base = name.removesuffix(" (observed)")
+    title = GOV_UK_TITLES.get(base, base)
+    return f"{title} (substitute day)" if substitute else title
 
 
 def seed(apps, schema_editor):
-    from referrals.bank_holidays import ENGLAND_AND_WALES
-
     BankHoliday = apps.get_model("referrals", "BankHoliday")
-    for date, title in ENGLAND_AND_WALES.items():
-        BankHoliday.objects.get_or_create(date=date, defaults={"title": title})
+    calendar = country_holidays("GB", subdiv="ENG", years=range(2024, 2029))
+    for date, name in sorted(calendar.items()):
+        if date.weekday() < 5:
+            BankHoliday.objects.get_or_create(date=date, defaults={"title": _gov_uk_title(name)})
 
 
 class Migration(migrations.Migration):

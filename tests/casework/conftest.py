@@ -6,13 +6,14 @@ from importlib import import_module
 
 import pytest
 
-from casework import services
 from casework.models import Case
+from tests.factories import CaseFactory
 
 
 @pytest.fixture
 def make_case(world):
-    """`make_case(area="north", manager="casemanager", first_name=..., **case_fields)` → an open case."""
+    """`make_case(area="north", manager="casemanager", first_name=..., **case_fields)` → an open case
+    (tests.factories.CaseFactory: perpetrator, team and people all in `area`)."""
 
     def make(
         area: str = "north",
@@ -23,22 +24,14 @@ def make_case(world):
         supervisor: bool = True,
         **fields,
     ) -> Case:
-        team = world.team("case_management", area)
-        actor = world.user("supervisor", area)
-        perpetrator = services.perpetrator_create(
-            actor=actor, area=world.areas[area], first_name=first_name, last_name=last_name
+        return CaseFactory(
+            area=area,
+            manager=manager,
+            supervised=supervisor,
+            first_name=first_name,
+            last_name=last_name,
+            **fields,
         )
-        case = services.case_open(
-            actor=actor,
-            perpetrator=perpetrator,
-            team=team,
-            case_manager=world.user(manager, area) if manager else None,
-            supervisor=world.user("supervisor", area) if supervisor else None,
-        )
-        if fields:
-            Case.objects.filter(pk=case.pk).update(**fields)
-            case.refresh_from_db()
-        return case
 
     return make
 

@@ -239,7 +239,7 @@ def test_matac_nominations_are_ranked_by_rfg_score_with_explanations(pw, world):
     assert [r.candidate.perpetrator for r in rows][:2] == [pw.case.perpetrator, other]
     assert rows[0].rank == 1 and rows[0].candidate.score.score > rows[1].candidate.score.score
     assert rows[0].candidate.why
-    assert rows[0].can_list
+    assert rows[0].candidate.case is not None and not rows[0].on_agenda
 
 
 def test_nominating_puts_the_case_on_the_agenda(client_for, pw, world):

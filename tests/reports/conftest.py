@@ -38,7 +38,6 @@ from referrals.models import Pathway, Referral, ReferralTargetRatio, ServiceTarg
 from reports import demo as reports_demo
 from victims.models import Child, Victim, VictimLink, VictimOutcome
 
-PERIOD = "12m"
 NAMES = [
     "Quillon",
     "Brackenbury",

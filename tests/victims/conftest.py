@@ -6,42 +6,38 @@ import datetime
 
 import pytest
 
-from casework import services as casework_services
-from victims import services
+from tests.factories import CaseFactory, ReferralFactory, VictimFactory
 
 
 @pytest.fixture
 def case_north(world):
-    """A perpetrator's case in the north, allocated to casemanager.north."""
-    manager = world.user("casemanager", "north")
-    team = world.team("case_management", "north")
-    perpetrator = casework_services.perpetrator_create(
-        actor=manager, area=team.area, first_name="Testy", last_name="Perpetrator", gender="male"
-    )
-    return casework_services.case_open(
-        actor=manager, perpetrator=perpetrator, team=team, case_manager=manager
+    """A perpetrator's case in the north, opened by and allocated to casemanager.north."""
+    return CaseFactory(
+        area="north",
+        opened_by="casemanager",
+        supervised=False,
+        first_name="Testy",
+        last_name="Perpetrator",
+        perpetrator__gender="male",
     )
 
 
 @pytest.fixture
 def make_victim(world):
+    """`make_victim(area="north", perpetrator=..., idva=True, **details)` → a victim of the area's
+    IDVA team, linked to `perpetrator` and allocated to its IDVA (tests.factories.VictimFactory)."""
+
     def make(
         *, area="north", perpetrator=None, first_name="Vicky", last_name="Survivor", idva=True, **details
     ):
-        victim = services.victim_create(
-            actor=world.user("idva", area),
-            team=world.team("idva", area),
+        return VictimFactory(
+            area=area,
+            perpetrator=perpetrator,
             first_name=first_name,
             last_name=last_name,
-            perpetrator=perpetrator,
-            relationship="ex_partner",
+            allocated=idva,
             **details,
         )
-        if idva:
-            services.victim_allocate(
-                actor=world.user("idvamanager", area), victim=victim, idva=world.user("idva", area)
-            )
-        return victim
 
     return make
 
@@ -55,29 +51,15 @@ def victim(make_victim, case_north):
 def allocate_referral(world):
     """`allocate_referral(area, victims=[...], perpetrator=None)` → a referral accepted and
     allocated through the real services, its named victims awaiting the IDVA team's pick-up."""
-    from referrals import services as referral_services
 
     def make(area="north", *, victims=None, perpetrator=None, case_manager=None, **fields):
-        manager = world.user("casemanager", area)
-        referral = referral_services.referral_save(
-            actor=manager,
-            team=world.team("case_management", area),
-            fields=referral_fields(**fields),
+        return ReferralFactory(
+            area=area,
             victims=[named_victim_entry()] if victims is None else victims,
-            submit=True,
+            perpetrator=perpetrator,
+            case_manager=case_manager or "casemanager",
+            fields={"address_line_1": "", "town": "", "postcode": ""} | fields,
         )
-        referral_services.referral_person_decide(referral=referral, actor=manager, perpetrator=perpetrator)
-        referral_services.referral_screen(
-            referral=referral, actor=manager, answers={}, outcome=referral_services.Outcome.ACCEPT
-        )
-        referral_services.referral_allocate(
-            referral=referral,
-            actor=world.user("supervisor", area),
-            case_manager=case_manager or manager,
-            intervention_type="intensive",
-        )
-        referral.refresh_from_db()
-        return referral
 
     return make
 

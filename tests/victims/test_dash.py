@@ -69,7 +69,7 @@ def test_professional_judgement_may_raise_the_level(world, victim):
         judgement_rationale="Disclosed strangulation after the checklist.",
     )
     assert dash.band == "standard" and dash.level == "high"
-    assert selectors.current_risk(victim) == "high"
+    assert selectors.latest_dash(victim).level == "high"
 
 
 @pytest.mark.django_db

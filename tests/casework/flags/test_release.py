@@ -1,6 +1,7 @@
 import pytest
 
 from casework import jobs
+from casework.flags import rule_run
 from casework.models import CustodyRecord, FlagAudience, FlagKind, RiskFlag
 from tests.casework.flags.support import (
     TODAY,
@@ -12,7 +13,6 @@ from tests.casework.flags.support import (
     received,
     received_text,
 )
-from victims import flag_rules as victim_rules
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def custody(case, *, release_in: int | None = None, released: int | None = None)
 
 
 def scan(today):
-    return jobs.scan_release(today=today) + victim_rules.rule_run("release_victims", today=today)
+    return jobs.scan_release(today=today) + rule_run("release_victims", today=today)
 
 
 @pytest.mark.parametrize(
